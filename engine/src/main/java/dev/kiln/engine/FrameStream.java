@@ -20,11 +20,19 @@ final class FrameStream {
   private final RunLimits limits;
   private final RunTracker tracker;
   private final RssWatch rss;
+  private final StepTimer stepTimer;
   private final RunEmitter emitter;
   private RunOutcome outcome;
   private boolean warnedNonObject;
 
-  FrameStream(Map<String, String> stepNames, RunLimits limits, RunTracker tracker, RssWatch rss, RunEmitter emitter) {
+  FrameStream(
+      Map<String, String> stepNames,
+      RunLimits limits,
+      RunTracker tracker,
+      RssWatch rss,
+      StepTimer stepTimer,
+      RunEmitter emitter) {
+    this.stepTimer = stepTimer;
     this.stepNames = stepNames;
     this.limits = limits;
     this.tracker = tracker;
@@ -42,7 +50,12 @@ final class FrameStream {
     switch (type) {
       case FrameType.COMPILE_START -> tracker.phase(RunPhase.COMPILE);
       case FrameType.COMPILE_COMPLETE -> tracker.phase(RunPhase.EXECUTE);
-      case FrameType.STEP_START -> rss.startStep();
+      case FrameType.STEP_START -> {
+        rss.startStep();
+        stepTimer.start(meta.path("stepId").asText("?"));
+      }
+      case FrameType.STEP_COMPLETE, FrameType.STEP_ERROR, FrameType.WORKFLOW_ERROR,
+          FrameType.WORKFLOW_COMPLETE -> stepTimer.stop();
       default -> { }
     }
     switch (type) {

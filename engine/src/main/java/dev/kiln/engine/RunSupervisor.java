@@ -3,6 +3,8 @@ package dev.kiln.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.engine.install.AdaptorInstaller;
+import dev.kiln.engine.install.RegistryConfig;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
@@ -11,6 +13,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +38,7 @@ public final class RunSupervisor implements AutoCloseable {
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
   private final RunProcessLauncher launcher;
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("kiln-run-watch").unstarted(r));
@@ -47,6 +52,18 @@ public final class RunSupervisor implements AutoCloseable {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
     this.launcher = launcher;
+  }
+
+  /**
+   * A supervisor with the default parts: adaptors installed from the npm registry (as
+   * {@code npm_config_registry} / {@code .npmrc} say) into {@code repoDir}, run processes started
+   * with this JVM's JDK and class path.
+   */
+  public static RunSupervisor create(Path repoDir) {
+    AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
+    return new RunSupervisor(repoDir,
+        new PlanAutoinstaller(spec -> installer.install(spec).version()),
+        RunProcessLauncher.ofCurrentJvm());
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
@@ -84,17 +101,22 @@ public final class RunSupervisor implements AutoCloseable {
     runMeta.set("credentials", credentials);
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
         request.inputState() == null ? "{}" : request.inputState());
-    return supervise(runFrame, Plans.stepNames(plan), limits, emitter);
+    long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
+    return supervise(runFrame, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
   }
 
-  private RunOutcome supervise(Frame runFrame, Map<String, String> stepNames, RunLimits limits, RunEmitter emitter) {
+  private RunOutcome supervise(
+      Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
     Process process;
     try {
       process = launcher.start(limits.memoryLimitMb());
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
+    live.add(process);
+    process.onExit().thenRun(() -> live.remove(process));
     RunTracker tracker = new RunTracker(process);
+    StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
     StderrTail stderr = new StderrTail(process.getErrorStream(), "kiln-run-stderr-" + process.pid());
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
         : scheduler.schedule(
@@ -106,7 +128,7 @@ public final class RunSupervisor implements AutoCloseable {
                     + limits.rssBudgetMb() + " MB"))
         );
         FrameWriter toChild = new FrameWriter(process.getOutputStream())) {
-      FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, emitter);
+      FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, stepTimer, emitter);
       FrameReader fromChild = new FrameReader(process.getInputStream());
       try {
         Frame frame;
@@ -139,6 +161,7 @@ public final class RunSupervisor implements AutoCloseable {
       process.destroyForcibly();
       return emitter.fail(RunFailure.execution("Lost the run process: " + e.getMessage()), 0);
     } finally {
+      stepTimer.stop();
       if (timeout != null) {
         timeout.cancel(false);
       }
@@ -186,8 +209,10 @@ public final class RunSupervisor implements AutoCloseable {
     return JSON.readTree(json);
   }
 
+  /** Stops watching and kills the run processes still running (their runs end as crashed). */
   @Override
   public void close() {
+    live.forEach(Process::destroyForcibly);
     scheduler.shutdownNow();
   }
 }
