@@ -19,16 +19,27 @@ public final class RunProcessLauncher {
 
   private final Path java;
   private final String classpath;
+  private final String mainClass;
 
   public RunProcessLauncher(Path javaHome, String classpath) {
+    this(javaHome, classpath, MAIN_CLASS);
+  }
+
+  /** A launcher of another main class that speaks the protocol (tests of misbehaving processes). */
+  RunProcessLauncher(Path javaHome, String classpath, String mainClass) {
     this.java = javaHome.resolve("bin").resolve("java");
     this.classpath = classpath;
+    this.mainClass = mainClass;
   }
 
   /** The JDK and class path of the running JVM (the run process' classes come with the engine). */
   public static RunProcessLauncher ofCurrentJvm() {
+    return ofCurrentJvm(MAIN_CLASS);
+  }
+
+  static RunProcessLauncher ofCurrentJvm(String mainClass) {
     return new RunProcessLauncher(
-        Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"));
+        Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), mainClass);
   }
 
   /** The command line of a run process with the given memory limit. */
@@ -45,7 +56,7 @@ public final class RunProcessLauncher {
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(classpath);
-    command.add(MAIN_CLASS);
+    command.add(mainClass);
     command.add("--memory-mb");
     command.add(Integer.toString(memoryLimitMb));
     return command;
