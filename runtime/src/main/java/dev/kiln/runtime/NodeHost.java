@@ -1,0 +1,178 @@
+package dev.kiln.runtime;
+
+import com.caoccao.javet.annotations.V8Function;
+import com.caoccao.javet.enums.V8AwaitMode;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.NodeRuntime;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.options.NodeRuntimeOptions;
+import com.caoccao.javet.values.reference.V8ValueFunction;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An embedded Node.js runtime running the host scripts in {@code resources/dev/kiln/runtime/host/}.
+ * Java drives the plan; this class runs one step at a time, pumping Node's event loop until the
+ * step reports back. Single-threaded: every call must come from the thread that created it.
+ */
+final class NodeHost implements AutoCloseable {
+  private static final String HOST_RESOURCES = "/dev/kiln/runtime/host/";
+  private static final AtomicBoolean FLAGS_SET = new AtomicBoolean();
+
+  private final NodeRuntime runtime;
+  private final Bridge bridge;
+  private final V8ValueObject host;
+
+  private NodeHost(NodeRuntime runtime, Bridge bridge, V8ValueObject host) {
+    this.runtime = runtime;
+    this.bridge = bridge;
+    this.host = host;
+  }
+
+  /**
+   * Sets the process-wide V8 and Node flags (only the first call in a JVM has an effect: V8 reads
+   * them once) and loads the native library from the machine's cache.
+   */
+  static void configureProcess(int heapLimitMb) {
+    if (FLAGS_SET.compareAndSet(false, true)) {
+      JavetLibrary.install();
+      if (heapLimitMb > 0) {
+        NodeRuntimeOptions.V8_FLAGS.setMaxOldSpaceSize(heapLimitMb);
+      }
+      NodeRuntimeOptions.NODE_FLAGS.setNoWarnings(true).setCustomFlags(new String[] {"--experimental-vm-modules"});
+    }
+  }
+
+  /** A fresh Node runtime with the host loaded; logs go to {@code logs}, stray output to {@code stderr}. */
+  static NodeHost create(LogSink logs, PrintStream stderr) {
+    configureProcess(0);
+    try {
+      NodeRuntime runtime = V8Host.getNodeInstance().createV8Runtime();
+      Bridge bridge = new Bridge(logs, stderr);
+      try (V8ValueObject bridgeObject = runtime.createV8ValueObject();
+          V8ValueFunction bootstrap =
+              runtime.getExecutor(resource("bootstrap.js")).execute()) {
+        bridgeObject.bind(bridge);
+        V8ValueObject host = bootstrap.call(null, bridgeObject);
+        return new NodeHost(runtime, bridge, host);
+      }
+    } catch (JavetException e) {
+      throw new IllegalStateException("cannot start the Node host: " + e.getMessage(), e);
+    }
+  }
+
+  static String resource(String name) {
+    try (InputStream in = NodeHost.class.getResourceAsStream(HOST_RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing host resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String nodeVersion() {
+    return eval("process.versions.node");
+  }
+
+  /** Evaluates an expression in the host realm (for versions and diagnostics); returns its string value. */
+  String eval(String expression) {
+    try {
+      return runtime.getExecutor("String(" + expression + ")").executeString();
+    } catch (JavetException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  void init(String optionsJson) {
+    call("init", optionsJson);
+  }
+
+  /** Compiles the edge conditions; returns the JSON array of error messages. */
+  String compileConditions(String edgesJson) {
+    return call("compileConditions", edgesJson);
+  }
+
+  /** Runs one step and pumps the event loop until it reports back. */
+  StepOutcome runStep(String stepJson, String inputText) {
+    bridge.pending = null;
+    call("runStep", stepJson, inputText);
+    while (bridge.pending == null) {
+        boolean more = runtime.await(V8AwaitMode.RunOnce);
+        if (!more && bridge.pending == null) {
+          runtime.await(V8AwaitMode.RunNoWait);
+          if (bridge.pending == null) {
+            return new StepOutcome(
+                "{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"RuntimeCrash\",\"severity\":\"crash\",\"message\":"
+                    + "\"The step never finished: its operations wait for a promise that nothing will ever settle"
+                    + " (no timers, I/O or callbacks are pending)\"}}",
+                null);
+        }
+      }
+    }
+    return bridge.pending;
+  }
+
+  private String call(String function, Object... args) {
+    try {
+      Object result = host.invokeObject(function, args);
+      if (result instanceof com.caoccao.javet.values.V8Value value) {
+        try (value) {
+          return value.isNullOrUndefined() ? null : value.toString();
+        }
+      }
+      return result == null ? null : result.toString();
+    } catch (JavetException e) {
+      throw new IllegalStateException("host." + function + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      host.close();
+      runtime.close();
+    } catch (JavetException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The Java object the host scripts call (bound as {@code bridge}). */
+  public static final class Bridge {
+    private final LogSink logs;
+    private final PrintStream stderr;
+    private volatile StepOutcome pending;
+
+    Bridge(LogSink logs, PrintStream stderr) {
+      this.logs = logs;
+      this.stderr = stderr;
+    }
+
+    @V8Function
+    public String resource(String name) {
+      return NodeHost.resource(name);
+    }
+
+    @V8Function
+    public void log(String level, String name, String messageJson, String time) {
+      logs.log(level, name, messageJson, time);
+    }
+
+    @V8Function
+    public void stderr(String text) {
+      stderr.print(text);
+      stderr.flush();
+    }
+
+    @V8Function
+    public void stepDone(String metaJson, String stateText) {
+      pending = new StepOutcome(metaJson, stateText);
+    }
+  }
+}
