@@ -50,7 +50,7 @@ final class TarWriter {
 
   TarWriter corruptChecksumFile(String name, String content) {
     byte[] header = header(name, '0', content.length(), "", 0644);
-    header[150] = '7'; // change the stored checksum
+    put(header, 148, 8, "000001\0 "); // a checksum no header has
     write(header, content.getBytes(StandardCharsets.UTF_8));
     return this;
   }
