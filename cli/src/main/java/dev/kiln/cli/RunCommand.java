@@ -114,6 +114,10 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     LogLevels levels = parseOptions();
+    if (!levels.shows("CLI", "info")) {
+      // the engine's own java.util.logging lines (installs, reaped processes) are debug output here
+      java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    }
     if (!Files.isRegularFile(path)) {
       err.println("[CLI] ✖ File not found: " + path);
       return 1;
