@@ -58,8 +58,11 @@ final class NodeHost implements AutoCloseable {
           V8ValueFunction bootstrap =
               runtime.getExecutor(resource("bootstrap.js")).execute()) {
         bridgeObject.bind(bridge);
-        V8ValueObject host = bootstrap.call(null, bridgeObject);
-        return new NodeHost(runtime, bridge, host);
+        try (V8ValueFunction load = bootstrap.call(null, bridgeObject);
+            V8ValueObject hostModule = load.call(null, "host.js")) {
+          V8ValueObject host = hostModule.invoke("createHost", bridgeObject);
+          return new NodeHost(runtime, bridge, host);
+        }
       }
     } catch (JavetException e) {
       throw new IllegalStateException("cannot start the Node host: " + e.getMessage(), e);
@@ -101,7 +104,7 @@ final class NodeHost implements AutoCloseable {
 
   /** Runs one step and pumps the event loop until it reports back. */
   StepOutcome runStep(String stepJson, String inputText) {
-    bridge.pending = null;
+    bridge.stepDone(null, null);
     call("runStep", stepJson, inputText);
     while (bridge.pending == null) {
         boolean more = runtime.await(V8AwaitMode.RunOnce);
@@ -172,7 +175,11 @@ final class NodeHost implements AutoCloseable {
 
     @V8Function
     public void stepDone(String metaJson, String stateText) {
-      pending = new StepOutcome(metaJson, stateText);
+      pending = metaJson == null ? null : new StepOutcome(metaJson, stateText);
+    }
+
+    StepOutcome pending() {
+      return pending;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.protocol.Frame;
 import java.util.ArrayList;
@@ -13,22 +12,19 @@ import java.util.List;
 final class InJvmRuns {
   private InJvmRuns() {}
 
-  /** Runs a plan whose expressions are already ES modules. */
-  static RunFrames precompiled(String planJson, String input) {
-    return precompiled(planJson, input, "{}");
+  /** Runs a plan (lenient JSON) whose expressions are already ES modules, with the default input. */
+  static RunFrames precompiled(String plan) {
+    return precompiled(plan, null, "{}");
   }
 
-  static RunFrames precompiled(String planJson, String input, String optionsJson) {
-    ObjectNode options = (ObjectNode) RunFrames.parse(optionsJson);
-    options.put("compile", false);
-    return run(planJson, input, options, StepCompiler.PRECOMPILED);
-  }
-
-  static RunFrames run(String planJson, String input, JsonNode options, StepCompiler compiler) {
+  /** Runs a plan whose expressions are already ES modules; plan, input and options are lenient JSON. */
+  static RunFrames precompiled(String plan, String input, String options) {
+    ObjectNode opts = (ObjectNode) RunFrames.lenient(options);
+    opts.put("compile", false);
     ObjectNode meta = RunFrames.JSON.createObjectNode();
-    meta.set("plan", RunFrames.parse(planJson));
-    meta.set("options", options);
-    return runMeta(meta, input, compiler);
+    meta.set("plan", RunFrames.lenient(plan));
+    meta.set("options", opts);
+    return runMeta(meta, input == null ? null : RunFrames.lenient(input).toString(), StepCompiler.PRECOMPILED);
   }
 
   static RunFrames runMeta(ObjectNode meta, String input, StepCompiler compiler) {

@@ -11,6 +11,18 @@ import java.util.List;
 /** The frames of one run, with the questions tests ask about them. */
 record RunFrames(List<Frame> frames) {
   static final ObjectMapper JSON = new ObjectMapper();
+  /** For test plans written without quoting every key: {id: 'a', next: {b: true}}. */
+  static final ObjectMapper LENIENT = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_UNQUOTED_FIELD_NAMES)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_SINGLE_QUOTES);
+
+  static JsonNode lenient(String json) {
+    try {
+      return LENIENT.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static JsonNode parse(String json) {
     try {
@@ -48,6 +60,11 @@ record RunFrames(List<Frame> frames) {
       throw new AssertionError("the run did not fail: " + last + " " + last.bodyText());
     }
     return parse(last.metaJson());
+  }
+
+  /** The final state, compared as JSON with a lenient expected text. */
+  void assertFinalState(String expected) {
+    org.assertj.core.api.Assertions.assertThat(finalState()).isEqualTo(lenient(expected));
   }
 
   List<JsonNode> metas(String type) {

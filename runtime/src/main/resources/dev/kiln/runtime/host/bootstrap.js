@@ -1,6 +1,7 @@
 // Evaluated by NodeHost as a plain script in the Node runtime's main realm. Its completion value is
-// a function that takes the Java bridge and returns the host API (host.js). Host files are CommonJS
-// modules read from the classpath through the bridge; none of them is visible to job code.
+// a function that takes the Java bridge and returns `load(name)`, a loader of the host files, which
+// are CommonJS modules read from the classpath through the bridge (NodeHost then calls
+// load('host.js').createHost(bridge)). None of them is visible to job code.
 (function bootstrap(bridge) {
   const vm = require('node:vm');
   const modules = new Map();
@@ -16,5 +17,5 @@
     body(module.exports, (id) => (id.startsWith('./') ? load(id.slice(2)) : require(id)), module);
     return module.exports;
   }
-  return load('host.js').createHost(bridge);
+  return load;
 });
