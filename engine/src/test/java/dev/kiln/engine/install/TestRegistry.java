@@ -31,6 +31,7 @@ final class TestRegistry implements AutoCloseable {
   private final Map<String, byte[]> tarballs = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
   private volatile int failWithStatus;
 
   private TestRegistry(HttpServer server) {
@@ -62,6 +63,14 @@ final class TestRegistry implements AutoCloseable {
     ((ObjectNode) packuments.get(name).get("dist-tags")).put(tag, version);
   }
 
+  /**
+   * Holds the answers to a package's packument requests until {@code requests} of them have
+   * arrived, so that racing clients all pass that point together.
+   */
+  void gatePackument(String name, int requests) {
+    gates.put("/" + name.replace("/", "%2f"), new java.util.concurrent.CountDownLatch(requests));
+  }
+
   /** Every request answers this status from now on (0: serve normally). */
   void failWith(int status) {
     failWithStatus = status;
@@ -86,6 +95,15 @@ final class TestRegistry implements AutoCloseable {
       hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       if (auth != null) authorizations.add(auth);
+      java.util.concurrent.CountDownLatch gate = gates.get(path);
+      if (gate != null) {
+        gate.countDown();
+        try {
+          gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (failWithStatus != 0) {
         exchange.sendResponseHeaders(failWithStatus, -1);
         return;
