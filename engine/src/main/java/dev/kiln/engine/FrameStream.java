@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Turns the frames of one run process into events: tracks the phase, measures each step's peak
- * RSS, applies the state and payload limits to the states the process sends, warns about steps
- * that return something other than an object, and ends the run on a final frame.
+ * RSS, applies the state and payload limits to the states the process sends, and ends the run
+ * on a final frame.
  */
 final class FrameStream {
   private static final long MB = 1024 * 1024;
@@ -23,7 +23,6 @@ final class FrameStream {
   private final StepTimer stepTimer;
   private final RunEmitter emitter;
   private RunOutcome outcome;
-  private boolean warnedNonObject;
 
   FrameStream(
       Map<String, String> stepNames,
@@ -68,23 +67,17 @@ final class FrameStream {
 
   private void stepEnded(String type, ObjectNode meta, Frame frame) {
     meta.put("peakRssMb", rss.stepPeakMb());
-    if (stateTooLarge(frame)) {
+    if (stateTooLarge(meta, frame)) {
       return;
     }
-    String state = payloadWithinLimit(meta, frame);
-    if (FrameType.STEP_COMPLETE.equals(type)) {
-      warnIfNotObject(state, "Step \"" + stepLabel(meta) + "\"");
-    }
-    emitter.emit(type, meta, state);
+    emitter.emit(type, meta, payloadWithinLimit(meta, frame));
   }
 
   private void workflowCompleted(ObjectNode meta, Frame frame) {
-    if (stateTooLarge(frame)) {
+    if (stateTooLarge(meta, frame)) {
       return;
     }
-    String state = payloadWithinLimit(meta, frame);
-    warnIfNotObject(state, "The workflow");
-    outcome = emitter.complete(state, meta, rss.peakMb());
+    outcome = emitter.complete(payloadWithinLimit(meta, frame), meta, rss.peakMb());
   }
 
   private void workflowFailed(ObjectNode meta) {
@@ -104,12 +97,13 @@ final class FrameStream {
   }
 
   /** The engine's own check of the runtime's state limit (spec §4.1), on the bytes it receives. */
-  private boolean stateTooLarge(Frame frame) {
+  private boolean stateTooLarge(ObjectNode meta, Frame frame) {
     if (limits.stateLimitMb() > 0 && frame.body().length > limits.stateLimitMb() * MB) {
       RunFailure failure = new RunFailure(
           "StateTooLargeError",
           "State exceeds the limit of " + RunSupervisor.jsNumber(limits.stateLimitMb()) + "mb",
-          "kill", tracker.phase(), frame.body().length / MB + " MB state from " + frame.type());
+          "kill", tracker.phase(), frame.body().length / MB + " MB state "
+              + (meta.has("stepId") ? "returned by step " + stepLabel(meta) : "at the end of the workflow"));
       tracker.kill(failure);
       outcome = emitter.fail(failure, rss.peakMb());
       return true;
@@ -127,20 +121,6 @@ final class FrameStream {
       return REDACTED;
     }
     return frame.bodyText();
-  }
-
-  private void warnIfNotObject(String state, String who) {
-    if (state == null || warnedNonObject) {
-      return;
-    }
-    String trimmed = state.strip();
-    if (!trimmed.startsWith("{")) {
-      warnedNonObject = true;
-      String shown = trimmed.length() > 60 ? trimmed.substring(0, 60) + "…" : trimmed;
-      emitter.log("warn", who + " returned " + shown + " as its state, not an object."
-          + " The next step (and the final state) gets this value; return the state object from"
-          + " every operation, e.g. fn(state => ({ ...state, data: { value: 42 } })).");
-    }
   }
 
   private String stepLabel(JsonNode meta) {

@@ -50,6 +50,8 @@ public final class RunProcessLauncher {
     // the process at once with a recognisable message instead of limping on.
     command.add("-Xmx" + memoryLimitMb + "m");
     command.add("-XX:+ExitOnOutOfMemoryError");
+    // HotSpot's own messages (that OOM exit among them) go to stdout by default: the frame stream.
+    command.add("-XX:+DisplayVMOutputToStderr");
     // One run per process on a shared machine: the smallest collector and no parallel GC threads.
     command.add("-XX:+UseSerialGC");
     command.add("-Xshare:auto");
