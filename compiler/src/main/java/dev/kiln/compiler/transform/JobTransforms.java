@@ -49,13 +49,15 @@ public final class JobTransforms {
         leadingImports++;
       }
       if (leadingImports > 0) {
-        edits.insert(program.body().get(leadingImports - 1).end(), SpanEdits.Attach.PREVIOUS, "\n" + deferImport);
+        edits.insert(
+            program.body().get(leadingImports - 1).end(), 0, source.length(), new SpanEdits.Text("\n" + deferImport));
       } else {
         header.append(deferImport).append('\n');
       }
     }
     if (!header.isEmpty()) {
-      edits.insert(headerAt, SpanEdits.Attach.NEXT, headerAt > 0 ? "\n" + header.substring(0, header.length() - 1) : header.toString());
+      String text = headerAt > 0 ? "\n" + header.substring(0, header.length() - 1) : header.toString();
+      edits.insert(headerAt, 0, source.length(), new SpanEdits.Text(text));
     }
     List<TopLevelOperations.Found> found = TopLevelOperations.apply(program, edits, deferred);
     SpanEdits.Result result = edits.render(program.lines());

@@ -118,9 +118,9 @@ final class LazyState {
         unit instanceof ObjectExpression
             || unit instanceof SequenceExpression
             || (unit instanceof PureLiteral literal && literal.kind() == PureLiteral.Kind.OBJECT);
-    edits.insert(unit.start(), SpanEdits.Attach.NEXT, parenthesize ? "state => (" : "state => ");
+    edits.before(unit.start(), unit.end(), parenthesize ? "state => (" : "state => ");
     if (parenthesize) {
-      edits.insert(unit.end(), SpanEdits.Attach.PREVIOUS, ")");
+      edits.after(unit.start(), unit.end(), ")");
     }
   }
 

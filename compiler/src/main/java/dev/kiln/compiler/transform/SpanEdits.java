@@ -31,24 +31,42 @@ public final class SpanEdits {
   /** The source range {@code [start, end)}, rendered with the edits inside it. */
   public record Range(int start, int end) implements Piece {}
 
-  /** How an insertion at a range boundary belongs to the text around it. */
-  public enum Attach {
-    /** Belongs to the text that follows (an opening such as {@code state => }). */
-    NEXT,
-    /** Belongs to the text that precedes (a closing such as {@code )}). */
-    PREVIOUS
-  }
-
-  private record Edit(int start, int end, List<Piece> pieces, Attach attach, int sequence) {
+  /**
+   * An edit: {@code [start, end)} replaced by {@code pieces}; an insertion when they are equal.
+   * An insertion belongs to the code {@code [scopeStart, scopeEnd)} it wraps or extends: it is
+   * rendered with a moved range only when that code lies inside the range.
+   */
+  private record Edit(int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, int sequence) {
     boolean isInsert() {
       return start == end;
+    }
+
+    /** 0: closes its scope, 1: in the middle, 2: opens its scope, 3: replacement. */
+    int rank() {
+      if (!isInsert()) {
+        return 3;
+      }
+      if (start == scopeStart) {
+        return 2;
+      }
+      return start == scopeEnd ? 0 : 1;
+    }
+
+    /** At one offset: inner closings first, outer openings first. */
+    int nesting() {
+      return switch (rank()) {
+        case 0 -> -scopeStart;
+        case 2 -> -scopeEnd;
+        case 3 -> -end;
+        default -> 0;
+      };
     }
   }
 
   private static final Comparator<Edit> ORDER =
       Comparator.comparingInt(Edit::start)
-          .thenComparingInt(SpanEdits::rank)
-          .thenComparing(Comparator.comparingInt(Edit::end).reversed())
+          .thenComparingInt(Edit::rank)
+          .thenComparingInt(Edit::nesting)
           .thenComparingInt(Edit::sequence);
 
   private final String source;
@@ -62,14 +80,22 @@ public final class SpanEdits {
     return source;
   }
 
-  /** Inserts {@code pieces} at {@code at}. */
-  public void insert(int at, Attach attach, Piece... pieces) {
-    add(at, at, attach, pieces);
+  /** Inserts {@code pieces} at {@code at}, as part of the code {@code [scopeStart, scopeEnd)}. */
+  public void insert(int at, int scopeStart, int scopeEnd, Piece... pieces) {
+    if (at < scopeStart || at > scopeEnd) {
+      throw new IllegalArgumentException("insertion at " + at + " outside its scope");
+    }
+    add(at, at, scopeStart, scopeEnd, pieces);
   }
 
-  /** Inserts literal {@code text} at {@code at}. */
-  public void insert(int at, Attach attach, String text) {
-    insert(at, attach, new Text(text));
+  /** Inserts {@code text} before the code {@code [start, end)}. */
+  public void before(int start, int end, String text) {
+    insert(start, start, end, new Text(text));
+  }
+
+  /** Inserts {@code text} after the code {@code [start, end)}. */
+  public void after(int start, int end, String text) {
+    insert(end, start, end, new Text(text));
   }
 
   /** Replaces {@code [start, end)} with {@code pieces}. */
@@ -77,21 +103,14 @@ public final class SpanEdits {
     if (start >= end) {
       throw new IllegalArgumentException("empty replacement range " + start);
     }
-    add(start, end, Attach.NEXT, pieces);
+    add(start, end, start, end, pieces);
   }
 
-  private void add(int start, int end, Attach attach, Piece... pieces) {
+  private void add(int start, int end, int scopeStart, int scopeEnd, Piece... pieces) {
     if (start < 0 || end > source.length() || start > end) {
       throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
     }
-    edits.add(new Edit(start, end, List.of(pieces), attach, edits.size()));
-  }
-
-  private static int rank(Edit e) {
-    if (e.isInsert()) {
-      return e.attach() == Attach.PREVIOUS ? 0 : 1;
-    }
-    return 2;
+    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, edits.size()));
   }
 
   /** The edited source and its mappings. */
@@ -147,10 +166,7 @@ public final class SpanEdits {
           continue;
         }
         if (e.isInsert()) {
-          if (!whole && e.start() == from && e.attach() == Attach.PREVIOUS) {
-            continue;
-          }
-          if (!whole && e.start() == to && e.attach() == Attach.NEXT) {
+          if (!whole && (e.scopeStart() < from || e.scopeEnd() > to)) {
             continue;
           }
         } else if (e.end() > to) {
@@ -207,7 +223,9 @@ public final class SpanEdits {
       }
       int origLine = lines.line(from) - 1;
       int origColumn = from - lines.lineStart(origLine + 1);
-      mappings.add(genLine, genColumn, origLine, origColumn);
+      if (!isLineBreak(source.charAt(from))) {
+        mappings.add(genLine, genColumn, origLine, origColumn);
+      }
       int run = from;
       for (int i = from; i < to; i++) {
         char c = source.charAt(i);

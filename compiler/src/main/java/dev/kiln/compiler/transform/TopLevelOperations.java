@@ -1,7 +1,6 @@
 package dev.kiln.compiler.transform;
 
 import dev.kiln.compiler.ast.*;
-import dev.kiln.compiler.transform.SpanEdits.Attach;
 import dev.kiln.compiler.transform.SpanEdits.Range;
 import dev.kiln.compiler.transform.SpanEdits.Text;
 import java.util.ArrayList;
@@ -47,11 +46,11 @@ final class TopLevelOperations {
       List<SpanEdits.Piece> pieces = new ArrayList<>();
       pieces.add(new Text(needsLeadingComma(source, array) ? ", " : arrayIsEmpty(source, array) ? "" : " "));
       joinMoved(operations, pieces, edits, source);
-      edits.insert(array.end() - 1, Attach.PREVIOUS, pieces.toArray(SpanEdits.Piece[]::new));
+      edits.insert(array.end() - 1, array.start(), array.end(), pieces.toArray(SpanEdits.Piece[]::new));
     } else if (operations.isEmpty()) {
       int at = body.isEmpty() ? source.length() : body.getLast().end();
       boolean newline = at > 0 && !(body.isEmpty() && endsWithLineBreak(source));
-      edits.insert(at, Attach.PREVIOUS, (newline ? "\n" : "") + "export default [];");
+      edits.insert(at, 0, source.length(), new Text((newline ? "\n" : "") + "export default [];"));
     } else {
       List<ExpressionStatement> moved = new ArrayList<>();
       List<ExpressionStatement> inPlace = new ArrayList<>();
@@ -65,12 +64,13 @@ final class TopLevelOperations {
       joinMoved(moved, opening, edits, source);
       if (inPlace.isEmpty()) {
         opening.add(new Text("];"));
-        edits.insert(body.get(lastOther).end(), Attach.PREVIOUS, opening.toArray(SpanEdits.Piece[]::new));
+        edits.insert(body.get(lastOther).end(), 0, source.length(), opening.toArray(SpanEdits.Piece[]::new));
       } else {
         if (!moved.isEmpty()) {
           opening.add(new Text(", "));
         }
-        edits.insert(inPlace.getFirst().start(), Attach.NEXT, opening.toArray(SpanEdits.Piece[]::new));
+        edits.insert(
+            inPlace.getFirst().start(), inPlace.getFirst().start(), inPlace.getLast().end(), opening.toArray(SpanEdits.Piece[]::new));
         for (int i = 0; i < inPlace.size(); i++) {
           ExpressionStatement op = inPlace.get(i);
           int elementEnd = elementEnd(source, op);
@@ -78,7 +78,7 @@ final class TopLevelOperations {
           if (elementEnd < op.end()) {
             edits.replace(elementEnd, op.end(), new Text(closing));
           } else {
-            edits.insert(elementEnd, Attach.PREVIOUS, closing);
+            edits.after(op.start(), op.end(), closing);
           }
         }
       }
