@@ -26,6 +26,9 @@ final class CodeFrame {
     }
     int first = Math.max(1, line - CONTEXT_LINES);
     int last = Math.min(lines.lineCount(), line + 1);
+    if (last > line && lineText(source, lines, last).isBlank()) {
+      last = line;
+    }
     int gutter = String.valueOf(last).length();
     int windowStart = Math.max(0, column - WINDOW);
     StringBuilder out = new StringBuilder();

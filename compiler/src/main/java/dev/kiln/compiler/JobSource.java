@@ -18,6 +18,8 @@ public final class JobSource {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UncheckedIOException("Job file " + file + " does not exist", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read job file " + file + ": " + e.getMessage(), e);
     }
