@@ -136,9 +136,11 @@ final class NodeHost implements AutoCloseable {
     }
   }
 
+  /** Closes the runtime at once: timers and sockets job code left behind are abandoned, not awaited. */
   @Override
   public void close() {
     try {
+      runtime.setStopping(true);
       host.close();
       runtime.close();
     } catch (JavetException e) {

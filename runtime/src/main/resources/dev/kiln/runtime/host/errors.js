@@ -5,6 +5,7 @@
 class RuntimeErrorBase extends Error {
   constructor(name, severity, message, extra = {}) {
     super(message);
+    delete this.message; // re-added below, enumerable and in reporting order
     Object.defineProperty(this, 'stack', { value: extra.stack ?? this.stack, enumerable: false, writable: true });
     Object.defineProperty(this, 'fix', { value: extra.fix, enumerable: false, writable: true });
     // enumerable own fields, in the order they are reported

@@ -1,0 +1,12 @@
+package dev.kiln.compiler.ast;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** ESTree {@code FunctionExpression}: A function expression, also the value of methods, getters and setters. */
+public record FunctionExpression(int start, int end, Identifier id, List<Node> params, BlockStatement body, boolean generator, boolean async) implements Node {
+  @Override
+  public void forEachChild(Consumer<? super Node> visitor) {
+    Children.visit(visitor, id, params, body);
+  }
+}

@@ -1,0 +1,254 @@
+package dev.kiln.compiler.transform;
+
+import dev.kiln.compiler.ast.LineTable;
+import dev.kiln.compiler.sourcemap.MappingsBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Edits to spans of the original source, applied in one linear pass that copies everything else
+ * verbatim and records a source-map segment at the start of every copied run and at every line
+ * start inside it.
+ *
+ * <p>An edit replaces {@code [start, end)} (an insertion when they are equal) with pieces: literal
+ * text, or a range of the source which is rendered with the edits inside it. That lets a
+ * transform move code (top-level operations into {@code export default [...]}) or rebuild it
+ * ({@code _defer(op, p => p.then(...))}) without losing the edits other transforms made inside.
+ */
+public final class SpanEdits {
+
+  /** A part of an edit's replacement. */
+  public sealed interface Piece permits Text, Range {}
+
+  /** Literal text (no source mapping). */
+  public record Text(String text) implements Piece {}
+
+  /** The source range {@code [start, end)}, rendered with the edits inside it. */
+  public record Range(int start, int end) implements Piece {}
+
+  /**
+   * An edit: {@code [start, end)} replaced by {@code pieces}; an insertion when they are equal.
+   * An insertion belongs to the code {@code [scopeStart, scopeEnd)} it wraps or extends: it is
+   * rendered with a moved range only when that code lies inside the range.
+   */
+  private record Edit(int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, int sequence) {
+    boolean isInsert() {
+      return start == end;
+    }
+
+    /** 0: closes its scope, 1: in the middle, 2: opens its scope, 3: replacement. */
+    int rank() {
+      if (!isInsert()) {
+        return 3;
+      }
+      if (start == scopeStart) {
+        return 2;
+      }
+      return start == scopeEnd ? 0 : 1;
+    }
+
+    /** At one offset: inner closings first, outer openings first. */
+    int nesting() {
+      return switch (rank()) {
+        case 0 -> -scopeStart;
+        case 2 -> -scopeEnd;
+        case 3 -> -end;
+        default -> 0;
+      };
+    }
+  }
+
+  private static final Comparator<Edit> ORDER =
+      Comparator.comparingInt(Edit::start)
+          .thenComparingInt(Edit::rank)
+          .thenComparingInt(Edit::nesting)
+          .thenComparingInt(Edit::sequence);
+
+  private final String source;
+  private final List<Edit> edits = new ArrayList<>();
+
+  public SpanEdits(String source) {
+    this.source = source;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Inserts {@code pieces} at {@code at}, as part of the code {@code [scopeStart, scopeEnd)}. */
+  public void insert(int at, int scopeStart, int scopeEnd, Piece... pieces) {
+    if (at < scopeStart || at > scopeEnd) {
+      throw new IllegalArgumentException("insertion at " + at + " outside its scope");
+    }
+    add(at, at, scopeStart, scopeEnd, pieces);
+  }
+
+  /** Inserts {@code text} before the code {@code [start, end)}. */
+  public void before(int start, int end, String text) {
+    insert(start, start, end, new Text(text));
+  }
+
+  /** Inserts {@code text} after the code {@code [start, end)}. */
+  public void after(int start, int end, String text) {
+    insert(end, start, end, new Text(text));
+  }
+
+  /** Replaces {@code [start, end)} with {@code pieces}. */
+  public void replace(int start, int end, Piece... pieces) {
+    if (start >= end) {
+      throw new IllegalArgumentException("empty replacement range " + start);
+    }
+    add(start, end, start, end, pieces);
+  }
+
+  private void add(int start, int end, int scopeStart, int scopeEnd, Piece... pieces) {
+    if (start < 0 || end > source.length() || start > end) {
+      throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
+    }
+    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, edits.size()));
+  }
+
+  /** The edited source and its mappings. */
+  public record Result(String code, MappingsBuilder mappings) {}
+
+  /** Applies all edits to the whole source. */
+  public Result render(LineTable lines) {
+    Edit[] sorted = edits.toArray(new Edit[0]);
+    Arrays.sort(sorted, ORDER);
+    long extra = 0;
+    for (Edit e : sorted) {
+      for (Piece p : e.pieces()) {
+        if (p instanceof Text t) {
+          extra += t.text().length(); // moved ranges replace their own deletion: no extra room
+        }
+      }
+    }
+    long capacity = source.length() + extra;
+    if (capacity > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("compiled job too large");
+    }
+    Renderer renderer = new Renderer(sorted, lines, new StringBuilder((int) capacity));
+    renderer.render(0, source.length(), true);
+    return new Result(renderer.out.toString(), renderer.mappings);
+  }
+
+  private final class Renderer {
+    private final Edit[] sorted;
+    private final int[] starts;
+    private final LineTable lines;
+    private final StringBuilder out;
+    private final MappingsBuilder mappings;
+    private final Set<Edit> expanding = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int genLine;
+    private int genColumn;
+
+    Renderer(Edit[] sorted, LineTable lines, StringBuilder out) {
+      this.sorted = sorted;
+      this.lines = lines;
+      this.out = out;
+      this.starts = new int[sorted.length];
+      for (int i = 0; i < sorted.length; i++) {
+        starts[i] = sorted[i].start();
+      }
+      this.mappings = new MappingsBuilder(lines.lineCount() + 16);
+    }
+
+    void render(int from, int to, boolean whole) {
+      int cursor = from;
+      for (int i = firstAtOrAfter(from); i < sorted.length && starts[i] <= to; i++) {
+        Edit e = sorted[i];
+        if (e.start() < cursor || expanding.contains(e)) {
+          continue;
+        }
+        if (e.isInsert()) {
+          if (!whole && (e.scopeStart() < from || e.scopeEnd() > to)) {
+            continue;
+          }
+        } else if (e.end() > to) {
+          continue;
+        }
+        copy(cursor, e.start());
+        expanding.add(e);
+        for (Piece piece : e.pieces()) {
+          switch (piece) {
+            case Text t -> emit(t.text());
+            case Range r -> render(r.start(), r.end(), false);
+          }
+        }
+        expanding.remove(e);
+        cursor = e.end();
+      }
+      copy(cursor, to);
+    }
+
+    private int firstAtOrAfter(int offset) {
+      int low = 0;
+      int high = starts.length;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (starts[mid] < offset) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low;
+    }
+
+    /** Appends generated text: no mapping. */
+    private void emit(String text) {
+      out.append(text);
+      int lastBreak = text.lastIndexOf('\n');
+      if (lastBreak < 0) {
+        genColumn += text.length();
+      } else {
+        for (int i = 0; i <= lastBreak; i++) {
+          if (text.charAt(i) == '\n') {
+            genLine++;
+          }
+        }
+        genColumn = text.length() - lastBreak - 1;
+      }
+    }
+
+    /** Copies original text, mapping its start and each line start inside it. */
+    private void copy(int from, int to) {
+      if (from >= to) {
+        return;
+      }
+      int origLine = lines.line(from) - 1;
+      int origColumn = from - lines.lineStart(origLine + 1);
+      if (!isLineBreak(source.charAt(from))) {
+        mappings.add(genLine, genColumn, origLine, origColumn);
+      }
+      int run = from;
+      for (int i = from; i < to; i++) {
+        char c = source.charAt(i);
+        if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029') {
+          if (c == '\r' && i + 1 < to && source.charAt(i + 1) == '\n') {
+            i++;
+          }
+          out.append(source, run, i + 1);
+          run = i + 1;
+          genLine++;
+          genColumn = 0;
+          origLine++;
+          if (run < to && !isLineBreak(source.charAt(run))) {
+            mappings.add(genLine, 0, origLine, 0);
+          }
+        }
+      }
+      out.append(source, run, to);
+      genColumn += to - run;
+    }
+
+    private boolean isLineBreak(char c) {
+      return c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029';
+    }
+  }
+}
