@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Installs npm packages (adaptors) into a repo laid out as the reference's: {@code
@@ -157,11 +155,11 @@ public final class AdaptorInstaller {
         if (isInstalled(root.name(), root.version())) {
           return installed(root.name(), root.version()); // another thread or process won the race
         }
-        int packages = writeTree(root, metadata);
+        String phases = writeTree(root, metadata);
         manifest.addAlias(root.name(), root.version());
         Files.deleteIfExists(repo.resolve("node_modules").resolve(".package-lock.json"));
-        LOG.log(System.Logger.Level.INFO, "Installed {0} ({1} new packages) into {2} in {3} ms",
-            root.id(), packages, repo, (System.nanoTime() - started) / 1_000_000);
+        LOG.log(System.Logger.Level.INFO, "Installed {0} into {1} in {2} ms ({3})",
+            root.id(), repo, (System.nanoTime() - started) / 1_000_000, phases);
       }
     } catch (IOException e) {
       throw new AdaptorInstallException(
@@ -174,28 +172,25 @@ public final class AdaptorInstaller {
     return installed(root.name(), root.version());
   }
 
-  /** Plans, downloads and writes the tree of {@code root}; returns how many packages were written. */
-  private int writeTree(PackageManifest root, MetadataCache metadata)
+  /** Plans, downloads and writes the tree of {@code root}; returns what it did, for the log. */
+  private String writeTree(PackageManifest root, MetadataCache metadata)
       throws AdaptorInstallException, IOException, InterruptedException {
     PackageTreeWriter writer = new PackageTreeWriter(repo);
     writer.removeLeftovers();
     Path rootFolder = packageRoot(root.name(), root.version());
     PackageTreeWriter.deleteTree(rootFolder); // a folder without an alias entry is an unfinished install
+    long t0 = System.nanoTime();
     List<InstallPlanner.Placement> placements = new InstallPlanner(repo, metadata).plan(rootFolder, root);
-    Map<Path, Future<Path>> downloads = new HashMap<>();
-    for (InstallPlanner.Placement p : placements) {
-      downloads.put(p.folder(), metadata.download(p.manifest()));
-    }
+    long t1 = System.nanoTime();
     Map<Path, Path> tarballs = new HashMap<>();
-    for (Map.Entry<Path, Future<Path>> d : downloads.entrySet()) {
-      try {
-        tarballs.put(d.getKey(), d.getValue().get());
-      } catch (ExecutionException e) {
-        throw MetadataCache.unwrap(e.getCause());
-      }
+    for (InstallPlanner.Placement p : placements) {
+      tarballs.put(p.folder(), metadata.tarball(p.manifest()));
     }
+    long t2 = System.nanoTime();
     writer.write(placements, tarballs);
-    return placements.size();
+    long t3 = System.nanoTime();
+    return placements.size() + " new packages; metadata " + (t1 - t0) / 1_000_000 + " ms, remaining tarballs "
+        + (t2 - t1) / 1_000_000 + " ms, unpacking " + (t3 - t2) / 1_000_000 + " ms";
   }
 
   private InstalledPackage installed(String name, String version) {

@@ -71,6 +71,7 @@ final class InstallPlanner {
     Deque<Node> queue = new ArrayDeque<>();
     Set<Path> visited = new HashSet<>();
     planned.put(rootFolder, root);
+    metadata.prefetchTarball(root);
     visited.add(rootFolder);
     queue.add(new Node(rootFolder, root));
     while (!queue.isEmpty()) {
@@ -115,6 +116,7 @@ final class InstallPlanner {
           continue; // the same dependency listed twice (e.g. regular and peer)
         }
         planned.put(target, manifest);
+        metadata.prefetchTarball(manifest);
         visited.add(target);
         queue.add(new Node(target, manifest));
       }

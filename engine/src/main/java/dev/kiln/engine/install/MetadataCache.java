@@ -1,5 +1,6 @@
 package dev.kiln.engine.install;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,12 +13,14 @@ import java.util.concurrent.Future;
 /**
  * The packuments of one installation (one {@code install}/{@code installAll} call): each package's
  * metadata is fetched once, and fetches can be started ahead of need so that a tree's
- * metadata and tarballs download in parallel. Closing it waits for fetches still running.
+ * metadata and tarballs download in parallel (each tarball once, even when a version is placed
+ * in two folders). Closing it waits for fetches still running.
  */
 final class MetadataCache implements AutoCloseable {
   private final RegistryClient client;
   private final ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, CompletableFuture<Packument>> packuments = new ConcurrentHashMap<>();
+  private final Map<String, Future<Path>> tarballs = new ConcurrentHashMap<>();
 
   MetadataCache(RegistryClient client) {
     this.client = client;
@@ -42,9 +45,18 @@ final class MetadataCache implements AutoCloseable {
     }
   }
 
-  /** Starts downloading a tarball (into the disk cache) in the background. */
-  Future<java.nio.file.Path> download(PackageManifest manifest) {
-    return fetchers.submit(() -> client.tarball(manifest));
+  /** Starts getting a verified tarball (from the disk cache or the registry) in the background. */
+  void prefetchTarball(PackageManifest manifest) {
+    tarballs.computeIfAbsent(manifest.id(), id -> fetchers.submit(() -> client.tarball(manifest)));
+  }
+
+  Path tarball(PackageManifest manifest) throws AdaptorInstallException, InterruptedException {
+    prefetchTarball(manifest);
+    try {
+      return tarballs.get(manifest.id()).get();
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    }
   }
 
   static AdaptorInstallException unwrap(Throwable cause) {

@@ -13,6 +13,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes planned packages into the repo. Each package that lands in a folder not itself being
@@ -41,9 +45,11 @@ final class PackageTreeWriter {
 
   /**
    * Writes {@code placements} (the first one is the root) with the verified tarballs in {@code
-   * tarballs}. Call with the repo lock held.
+   * tarballs}. Packages are unpacked in parallel, then renamed into place one by one,
+   * dependencies first. Call with the repo lock held.
    */
-  void write(List<InstallPlanner.Placement> placements, Map<Path, Path> tarballs) throws IOException {
+  void write(List<InstallPlanner.Placement> placements, Map<Path, Path> tarballs)
+      throws IOException, InterruptedException {
     Path staging = repo.resolve(STAGING_PREFIX + UUID.randomUUID());
     Files.createDirectories(staging);
     try {
@@ -53,31 +59,51 @@ final class PackageTreeWriter {
           tops.add(p);
         }
       }
+      List<Future<Path>> assembled = new ArrayList<>();
+      int threads = Math.min(tops.size(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+      try (ExecutorService workers = Executors.newFixedThreadPool(threads)) {
+        for (int i = 0; i < tops.size(); i++) {
+          InstallPlanner.Placement top = tops.get(i);
+          Path folder = staging.resolve("p" + i);
+          assembled.add(workers.submit(() -> assemble(top, placements, tarballs, folder)));
+        }
+        for (Future<Path> job : assembled) {
+          try {
+            job.get();
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+          }
+        }
+      }
       // dependencies before their dependents: reverse planning order puts the root last
       for (int i = tops.size() - 1; i >= 0; i--) {
-        InstallPlanner.Placement top = tops.get(i);
-        Path assembled = staging.resolve("p" + i);
-        List<InstallPlanner.Placement> inside = placements.stream()
-            .filter(p -> p.folder().startsWith(top.folder()))
-            .sorted(Comparator.comparingInt(p -> p.folder().getNameCount()))
-            .toList();
-        for (InstallPlanner.Placement p : inside) {
-          Path target = assembled.resolve(top.folder().relativize(p.folder()).toString());
-          if (Files.exists(target)) {
-            deleteTree(target); // a bundled copy in the parent's tarball: the planned one wins
-          }
-          unpack(tarballs.get(p.folder()), target, p.manifest());
+        Path target = tops.get(i).folder();
+        Files.createDirectories(target.getParent());
+        if (Files.exists(target)) {
+          Files.move(target, staging.resolve("old" + i), StandardCopyOption.ATOMIC_MOVE);
         }
-        Files.createDirectories(top.folder().getParent());
-        if (Files.exists(top.folder())) {
-          Path replaced = staging.resolve("old" + i);
-          Files.move(top.folder(), replaced, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(assembled, top.folder(), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staging.resolve("p" + i), target, StandardCopyOption.ATOMIC_MOVE);
       }
     } finally {
       deleteTree(staging);
     }
+  }
+
+  /** Unpacks {@code top} into {@code folder}, with the new packages planned inside it. */
+  private static Path assemble(InstallPlanner.Placement top, List<InstallPlanner.Placement> placements,
+      Map<Path, Path> tarballs, Path folder) throws IOException {
+    List<InstallPlanner.Placement> inside = placements.stream()
+        .filter(p -> p.folder().startsWith(top.folder()))
+        .sorted(Comparator.comparingInt(p -> p.folder().getNameCount()))
+        .toList();
+    for (InstallPlanner.Placement p : inside) {
+      Path target = folder.resolve(top.folder().relativize(p.folder()).toString());
+      if (Files.exists(target)) {
+        deleteTree(target); // a bundled copy in the parent's tarball: the planned one wins
+      }
+      unpack(tarballs.get(p.folder()), target, p.manifest());
+    }
+    return folder;
   }
 
   private static void unpack(Path tgz, Path target, PackageManifest manifest) throws IOException {

@@ -21,13 +21,16 @@ import java.util.UUID;
  * Talks to npm registries over HTTP: fetches packuments and tarballs. Tarballs are kept in a disk
  * cache named by their integrity digest, and verified against {@code dist.integrity} (or {@code
  * dist.shasum}) both after download and when read from the cache. Network failures and 5xx
- * answers are retried twice.
+ * answers are retried twice. Redirects are followed here rather than by the HTTP client, so that
+ * a registry token is only ever sent to the URLs it is configured for.
  */
 final class RegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PACKUMENT_ACCEPT =
       "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
   private static final int ATTEMPTS = 3;
+  private static final int MAX_REDIRECTS = 5;
+  private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
   private final RegistryConfig config;
@@ -38,7 +41,7 @@ final class RegistryClient {
     this.config = config;
     this.tarballCache = tarballCache;
     this.http = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER) // followed here, so credentials never leak to another host
         .connectTimeout(Duration.ofSeconds(20))
         .build();
   }
@@ -170,7 +173,34 @@ final class RegistryClient {
 
   private static final String NPMJS_HOST = RegistryConfig.NPMJS.getHost();
 
+  /**
+   * GET with retries (network failures, 5xx) and up to {@value #MAX_REDIRECTS} redirects. Each
+   * hop gets only the credentials configured for its own URL.
+   */
   private HttpResponse<InputStream> get(URI url, String accept, String what, URI registry)
+      throws AdaptorInstallException {
+    URI current = url;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpResponse<InputStream> response = getOnce(current, accept, what, registry);
+      int status = response.statusCode();
+      var location = response.headers().firstValue("Location");
+      if (!REDIRECTS.contains(status) || location.isEmpty()) {
+        return response;
+      }
+      closeQuietly(response);
+      URI next = current.resolve(location.get());
+      if ("http".equals(next.getScheme()) && "https".equals(current.getScheme())) {
+        throw new AdaptorInstallException(
+            "The registry " + registry + " redirected the request for " + what + " from https to " + next
+                + "; refusing to downgrade. Check the registry setting (npm_config_registry, .npmrc).");
+      }
+      current = next;
+    }
+    throw new AdaptorInstallException(
+        "Too many redirects fetching " + what + " from " + url + "; check the registry setting (npm_config_registry, .npmrc).");
+  }
+
+  private HttpResponse<InputStream> getOnce(URI url, String accept, String what, URI registry)
       throws AdaptorInstallException {
     HttpRequest.Builder request = HttpRequest.newBuilder(url)
         .timeout(REQUEST_TIMEOUT)
@@ -184,7 +214,7 @@ final class RegistryClient {
         if (response.statusCode() < 500 || attempt == ATTEMPTS) {
           return response;
         }
-        response.body().close();
+        closeQuietly(response);
       } catch (IOException e) {
         lastFailure = e;
       } catch (InterruptedException e) {
@@ -197,6 +227,14 @@ final class RegistryClient {
         "Could not reach the npm registry " + registry + " to fetch " + what + " (" + ATTEMPTS + " attempts, last: "
             + lastFailure + "). Check the network connection, or the registry setting (npm_config_registry, .npmrc).",
         lastFailure);
+  }
+
+  private static void closeQuietly(HttpResponse<InputStream> response) {
+    try {
+      response.body().close();
+    } catch (IOException ignored) {
+      // nothing to clean up beyond the connection
+    }
   }
 
   private static void backOff(int attempt) throws AdaptorInstallException {

@@ -266,6 +266,20 @@ class AdaptorInstallerTest {
   }
 
   @Test
+  void followsRedirectsAndSendsTokensOnlyWhereConfigured() throws Exception {
+    registry.publish("moved", "1.0.0").tarballMoved().done();
+    String nerf = "//127.0.0.1:" + registry.url().getPort() + "/tarballs/";
+    RegistryConfig config = RegistryConfig.fromSettings(Map.of(
+        "registry", registry.url().toString(), nerf + ":_authToken", "only-for-tarballs"));
+
+    new AdaptorInstaller(repo, config, cache, null).install("moved@1.0.0");
+
+    assertThat(versionAt("node_modules/moved_1.0.0")).isEqualTo("1.0.0");
+    assertThat(registry.hits("/moved/tarballs/moved-1.0.0.tgz")).isEqualTo(1);
+    assertThat(registry.authorizations).containsExactly("Bearer only-for-tarballs"); // the redirected hop only
+  }
+
+  @Test
   void unknownPackageNamesTheRegistryAndTheFix() {
     assertThatThrownBy(() -> installer().install("@openfn/language-nope@1.0.0"))
         .isInstanceOf(AdaptorInstallException.class)

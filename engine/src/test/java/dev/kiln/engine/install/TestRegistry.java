@@ -108,6 +108,11 @@ final class TestRegistry implements AutoCloseable {
         exchange.sendResponseHeaders(failWithStatus, -1);
         return;
       }
+      if (path.startsWith("/moved/")) {
+        exchange.getResponseHeaders().set("Location", url().resolve(path.substring("/moved/".length())).toString());
+        exchange.sendResponseHeaders(302, -1);
+        return;
+      }
       byte[] body;
       if (path.startsWith("/tarballs/")) {
         body = tarballs.get(path);
@@ -138,6 +143,7 @@ final class TestRegistry implements AutoCloseable {
     private final Map<String, String> files = new LinkedHashMap<>();
     private String integrityOverride;
     private boolean tagLatest = true;
+    private String tarballPrefix = "";
 
     private Publication(String name, String version) {
       manifest.put("name", name);
@@ -186,6 +192,12 @@ final class TestRegistry implements AutoCloseable {
       return this;
     }
 
+    /** The packument's tarball URL answers with a redirect to the real one. */
+    Publication tarballMoved() {
+      tarballPrefix = "moved/";
+      return this;
+    }
+
     Publication notLatest() {
       tagLatest = false;
       return this;
@@ -202,7 +214,7 @@ final class TestRegistry implements AutoCloseable {
       ObjectNode published = manifest.deepCopy();
       ObjectNode dist = published.putObject("dist");
       dist.put("integrity", integrityOverride != null ? integrityOverride : sha512(tgz));
-      dist.put("tarball", url().resolve(tarballPath.substring(1)).toString());
+      dist.put("tarball", url().resolve(tarballPrefix + tarballPath.substring(1)).toString());
       ObjectNode packument = packuments.computeIfAbsent(name, n -> {
         ObjectNode p = JSON.createObjectNode();
         p.put("name", n);
