@@ -15,7 +15,7 @@ class LanguageCommonIntegrationTest {
 
   private static JsonNode finalState(String expression, String input) {
     RecordingListener listener = new RecordingListener();
-    RunOutcome outcome = TestPlans.run(TestPlans.oneStep(expression), input, RunLimits.defaults(), listener);
+    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("job", expression, TestPlans.COMMON), input, RunLimits.defaults(), listener);
     assertThat(outcome.failure()).as("events %s", listener.events).isNull();
     return json(outcome.finalState());
   }

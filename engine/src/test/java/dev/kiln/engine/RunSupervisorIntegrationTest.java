@@ -23,7 +23,7 @@ class RunSupervisorIntegrationTest {
   void nextRunSucceeds() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(
-        TestPlans.oneStep("fn(s => ({ ...s, data: { n: 1 } }))"), null, RunLimits.defaults(), listener);
+        TestPlans.oneStep("export default [s => ({ ...s, data: { n: 1 } })];"), null, RunLimits.defaults(), listener);
     assertThat(outcome.failure()).isNull();
     assertThat(json(outcome.finalState()).path("data").path("n").asInt()).isEqualTo(1);
   }
@@ -32,7 +32,8 @@ class RunSupervisorIntegrationTest {
   void completesAndStreamsEventsInOrder() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(
-        TestPlans.oneStep("fn(s => { console.log('hi'); return { ...s, data: { x: s.data.x + 1 } }; })"),
+        TestPlans.oneStep("job", "fn(s => { console.log('hi'); return { ...s, data: { x: s.data.x + 1 } }; })",
+            TestPlans.COMMON),
         "{\"data\":{\"x\":41}}", RunLimits.defaults(), listener);
 
     assertThat(outcome.completed()).isTrue();
@@ -52,7 +53,7 @@ class RunSupervisorIntegrationTest {
   void endlessAllocationEndsWithOomWhileExecuting() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(TestPlans.oneStep(
-        "fn(s => { const keep = []; while (true) { keep.push({ n: Math.random(), s: 'x'.repeat(64) }); } })"),
+        "export default [s => { const keep = []; while (true) { keep.push({ n: Math.random(), s: 'x'.repeat(64) }); } }];"),
         null, SMALL, listener);
 
     assertFailure(outcome, listener, "OOMError", "kill", "Run exceeded maximum memory usage");
@@ -64,8 +65,8 @@ class RunSupervisorIntegrationTest {
   void endlessNativeBuffersEndWithOomFromTheRssWatch() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(TestPlans.oneStep(
-        "fn(async s => { const keep = []; while (true) { keep.push(new Uint8Array(8 << 20).fill(1));"
-            + " await new Promise(r => setTimeout(r, 1)); } })"),
+        "export default [async s => { const keep = []; while (true) { keep.push(new Uint8Array(8 << 20).fill(1));"
+            + " await new Promise(r => setTimeout(r, 1)); } }];"),
         null, SMALL, listener);
 
     assertFailure(outcome, listener, "OOMError", "kill", "Run exceeded maximum memory usage");
@@ -98,7 +99,7 @@ class RunSupervisorIntegrationTest {
   @Test
   void busyLoopEndsWithTimeout() {
     RecordingListener listener = new RecordingListener();
-    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("fn(s => { while (true) {} })"), null,
+    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("export default [s => { while (true) {} }];"), null,
         RunLimits.ofMemory(256, 4_000), listener);
 
     assertFailure(outcome, listener, "TimeoutError", "kill", "Workflow failed to return within 4000ms");
@@ -108,7 +109,7 @@ class RunSupervisorIntegrationTest {
   @Test
   void processExitInAJobCrashes() {
     RecordingListener listener = new RecordingListener();
-    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("fn(s => { process.exit(3); return s; })"),
+    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("export default [s => { process.exit(3); return s; }];"),
         null, SMALL, listener);
 
     assertThat(outcome.failure()).isNotNull();
@@ -120,8 +121,8 @@ class RunSupervisorIntegrationTest {
   void uncaughtAsyncErrorCrashes() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(TestPlans.oneStep(
-        "fn(s => { setTimeout(() => { throw new Error('async boom'); }, 1);"
-            + " return new Promise(resolve => setTimeout(() => resolve(s), 500)); })"),
+        "export default [s => { setTimeout(() => { throw new Error('async boom'); }, 1);"
+            + " return new Promise(resolve => setTimeout(() => resolve(s), 500)); }];"),
         null, SMALL, listener);
 
     assertThat(outcome.failure()).isNotNull();
@@ -156,7 +157,7 @@ class RunSupervisorIntegrationTest {
   @Test
   void nonObjectFinalStateCompletesWithAWarning() {
     RecordingListener listener = new RecordingListener();
-    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("fn(() => 42)"), null, SMALL, listener);
+    RunOutcome outcome = TestPlans.run(TestPlans.oneStep("export default [() => 42];"), null, SMALL, listener);
 
     assertThat(outcome.failure()).isNull();
     assertThat(outcome.finalState().strip()).isEqualTo("42");
@@ -166,7 +167,7 @@ class RunSupervisorIntegrationTest {
   @Test
   void missingCredentialIsACredentialLoadError() {
     RecordingListener listener = new RecordingListener();
-    var plan = TestPlans.oneStep("fn(s => s)");
+    var plan = TestPlans.oneStep("export default [s => s];");
     ((com.fasterxml.jackson.databind.node.ObjectNode) plan.path("workflow").path("steps").get(0))
         .put("configuration", "my-secret");
     RunOutcome outcome = TestPlans.supervisor().run(
@@ -181,7 +182,7 @@ class RunSupervisorIntegrationTest {
   @Test
   void credentialsReachTheStep() {
     RecordingListener listener = new RecordingListener();
-    var plan = TestPlans.oneStep("fn(s => ({ data: { user: s.configuration.user } }))");
+    var plan = TestPlans.oneStep("export default [s => ({ data: { user: s.configuration.user } })];");
     ((com.fasterxml.jackson.databind.node.ObjectNode) plan.path("workflow").path("steps").get(0))
         .put("configuration", "cred-1");
     RunOutcome outcome = TestPlans.supervisor().run(

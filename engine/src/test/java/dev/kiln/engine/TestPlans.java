@@ -21,9 +21,12 @@ final class TestPlans {
     return supervisor;
   }
 
-  /** A one-step plan on language-common 3.3.4. */
+  /**
+   * A one-step plan without an adaptor: the job is an ES module ({@code export default [ops]}),
+   * so what is tested is the engine and the run process, not an adaptor.
+   */
   static ObjectNode oneStep(String expression) {
-    return oneStep("job", expression, COMMON);
+    return oneStep("job", expression, null);
   }
 
   static ObjectNode oneStep(String stepName, String expression, String adaptor) {
@@ -32,7 +35,9 @@ final class TestPlans {
     ObjectNode step = plan.putObject("workflow").putArray("steps").addObject();
     step.put("id", "step-1");
     step.put("name", stepName);
-    step.putArray("adaptors").add(adaptor);
+    if (adaptor != null) {
+      step.putArray("adaptors").add(adaptor);
+    }
     step.put("expression", expression);
     plan.putObject("options");
     return plan;
@@ -52,8 +57,8 @@ final class TestPlans {
       js.append("  \"c").append(i).append("\": { \"code\": \"C-").append(i)
           .append("\", \"label\": \"Label ").append(i).append("\" },\n");
     }
-    js.append("};\nfn(state => ({ ...state, data: { size: Object.keys(mapping).length,"
-        + " c7: mapping.c7.code } }));\n");
+    js.append("};\nexport default [state => ({ ...state, data: { size: Object.keys(mapping).length,"
+        + " c7: mapping.c7.code } })];\n");
     return js.toString();
   }
 }

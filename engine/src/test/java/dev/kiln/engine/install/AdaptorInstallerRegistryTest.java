@@ -7,6 +7,11 @@ import com.caoccao.javet.interop.V8Host;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +72,30 @@ class AdaptorInstallerRegistryTest {
       assertThat(SemverRange.parse(wantedCommon).orElseThrow()
               .isSatisfiedBy(SemverVersion.parse(resolvedVersion).orElseThrow()))
           .as("%s satisfies %s", resolvedVersion, wantedCommon).isTrue();
+    }
+  }
+
+  @Test
+  void twoThreadsInstallingTheSameAdaptorEndWithOneInstall() throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      Future<InstalledPackage> first = pool.submit(() -> {
+        start.await();
+        return new AdaptorInstaller(repo, RegistryConfig.fromEnvironment()).install("@openfn/language-common@3.3.4");
+      });
+      Future<InstalledPackage> second = pool.submit(() -> {
+        start.await();
+        return new AdaptorInstaller(repo, RegistryConfig.fromEnvironment()).install("@openfn/language-common@3.3.4");
+      });
+      start.countDown();
+      assertThat(first.get(5, TimeUnit.MINUTES)).isEqualTo(second.get(5, TimeUnit.MINUTES));
+    }
+    JsonNode deps = JSON.readTree(repo.resolve("package.json").toFile()).path("dependencies");
+    assertThat(deps.fieldNames()).toIterable().containsExactly("@openfn/language-common_3.3.4");
+    assertThat(repo.resolve("node_modules/@openfn/language-common_3.3.4/dist/index.cjs")).exists();
+    try (var entries = java.nio.file.Files.list(repo)) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("package.json", "node_modules", RepoLock.FILE_NAME);
     }
   }
 }
