@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Payloads are read leniently: Lightning replies with an object, {@code {}} or {@code null};
  * lightning-mock also with strings and byte arrays; a binary reply frame carries raw bytes.
  *
- * @param status {@code OK}, {@code ERROR}, or {@code TIMEOUT} (no reply in time: local)
+ * @param status {@code OK}, {@code ERROR}, or local: {@code TIMEOUT}, {@code DISCONNECTED}
  * @param response the reply's {@code response} (JSON null when absent or binary)
  * @param body the raw body of a binary reply frame, else null
  */
@@ -20,7 +20,13 @@ public record Reply(Status status, JsonNode response, byte[] body) {
   public enum Status {
     OK,
     ERROR,
-    TIMEOUT
+    /** No reply within the push's timeout (local). */
+    TIMEOUT,
+    /**
+     * The push was sent (or about to be) when the socket dropped, or its channel was closed: the
+     * server may or may not have received it; the caller decides whether to send it again.
+     */
+    DISCONNECTED
   }
 
   public Reply {
@@ -29,6 +35,10 @@ public record Reply(Status status, JsonNode response, byte[] body) {
 
   public static Reply timeout() {
     return new Reply(Status.TIMEOUT, null, null);
+  }
+
+  static Reply disconnected(String why) {
+    return new Reply(Status.DISCONNECTED, com.fasterxml.jackson.databind.node.TextNode.valueOf(why), null);
   }
 
   public static Reply ok(JsonNode response) {
@@ -90,7 +100,10 @@ public record Reply(Status status, JsonNode response, byte[] body) {
     if (status == Status.TIMEOUT) {
       return "[" + event + "] timeout";
     }
-    String detail = body != null ? responseText() : response.isTextual() ? response.asText() : LightningJson.write(response);
+    String detail =
+        body != null
+            ? responseText()
+            : response.isTextual() ? response.asText() : LightningJson.write(response);
     return "[" + event + "] " + detail;
   }
 
