@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.lightning.protocol.LightningJson;
 import dev.kiln.lightning.protocol.LightningPlan;
 import dev.kiln.lightning.protocol.LightningPlan.Edge;
 import dev.kiln.lightning.protocol.LightningPlan.Job;
 import dev.kiln.lightning.protocol.LightningPlan.Trigger;
+import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -17,27 +19,49 @@ import java.util.regex.Pattern;
  * random UUID).
  */
 public final class PlanConverter {
+  public static final String COLLECTIONS_ADAPTOR = "@openfn/language-collections";
+
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final Pattern USES_COLLECTIONS = Pattern.compile("(collections\\.)");
 
-  private final CollectionsWiring collections;
-
-  /** @param collections null when the worker has no {@code --collections-url} */
-  public PlanConverter(CollectionsWiring collections) {
-    this.collections = collections;
+  /**
+   * The worker's settings that shape a plan.
+   *
+   * @param collectionsVersion {@code --collections-version} (resolved): jobs whose body uses
+   *     {@code collections.} get {@code @openfn/language-collections@<version>}; null: none
+   * @param collectionsUrl {@code --collections-url}: the workflow gets {@code credentials} with
+   *     {@code collections_token} (the run token), {@code collections_endpoint}, {@code
+   *     project_id}; null: none
+   * @param monorepoDir {@code --monorepo-dir}: {@code <adaptor>@local} steps get a {@code linker}
+   *     entry pointing into it; null: none
+   */
+  public record Settings(String collectionsVersion, String collectionsUrl, Path monorepoDir) {
+    public static final Settings NONE = new Settings(null, null, null);
   }
 
-  /**
-   * @param runToken the run's token, injected as {@code collections_token} when collections are
-   *     wired
-   */
-  public ConvertedPlan convert(LightningPlan run, String runToken) {
+  private PlanConverter() {}
+
+  /** Converts the reply of {@code fetch:plan}; a plan of the wrong shape is a {@link PlanException}. */
+  public static ConvertedPlan convert(JsonNode lightningPlan, Settings settings, String runToken) {
+    if (lightningPlan == null || !lightningPlan.isObject()) {
+      throw new PlanException("the plan from Lightning is not an object: " + lightningPlan);
+    }
+    LightningPlan run;
+    try {
+      run = LightningJson.read(lightningPlan, LightningPlan.class);
+    } catch (IllegalArgumentException e) {
+      throw new PlanException("the plan from Lightning cannot be read: " + e.getMessage());
+    }
+    return convert(run, settings, runToken);
+  }
+
+  public static ConvertedPlan convert(LightningPlan run, Settings settings, String runToken) {
     ArrayNode steps = JSON.arrayNode();
     for (Trigger trigger : run.triggers()) {
       steps.add(triggerStep(run, trigger));
     }
     for (Job job : run.jobs()) {
-      steps.add(jobStep(run, job));
+      steps.add(jobStep(run, job, settings));
     }
 
     ObjectNode workflow = JSON.objectNode();
@@ -48,10 +72,10 @@ public final class PlanConverter {
     if (run.globals() != null && run.globals().isTextual()) {
       workflow.put("globals", run.globals().asText());
     }
-    if (collections != null) {
+    if (settings.collectionsUrl() != null) {
       ObjectNode credentials = workflow.putObject("credentials");
       credentials.put("collections_token", runToken);
-      credentials.put("collections_endpoint", collections.url());
+      credentials.put("collections_endpoint", settings.collectionsUrl());
       if (run.projectId() != null) {
         credentials.put("project_id", run.projectId());
       }
@@ -65,10 +89,11 @@ public final class PlanConverter {
       planOptions.put("start", run.startingNodeId());
     }
     String input = run.dataclipId() == null || run.dataclipId().isEmpty() ? null : run.dataclipId();
-    return new ConvertedPlan(plan, RunOptions.from(run.options()), input);
+    ObjectNode options = run.options() == null ? JSON.objectNode() : run.options().deepCopy();
+    return new ConvertedPlan(plan, input, options);
   }
 
-  private ObjectNode triggerStep(LightningPlan run, Trigger trigger) {
+  private static ObjectNode triggerStep(LightningPlan run, Trigger trigger) {
     String id = trigger.id() == null || trigger.id().isEmpty() ? "trigger" : trigger.id();
     ObjectNode step = JSON.objectNode().put("id", id);
     ObjectNode next = JSON.objectNode();
@@ -89,7 +114,7 @@ public final class PlanConverter {
     return step;
   }
 
-  private ObjectNode jobStep(LightningPlan run, Job job) {
+  private static ObjectNode jobStep(LightningPlan run, Job job, Settings settings) {
     String id = job.id() == null || job.id().isEmpty() ? UUID.randomUUID().toString() : job.id();
     ObjectNode step = JSON.objectNode().put("id", id);
     JsonNode credential = job.credential();
@@ -103,9 +128,24 @@ public final class PlanConverter {
     if (job.adaptor() != null && !job.adaptor().isEmpty()) {
       adaptors.add(job.adaptor());
     }
-    if (collections != null && job.body() != null && USES_COLLECTIONS.matcher(job.body()).find()
-        && !hasCollectionsAdaptor(adaptors)) {
-      adaptors.add(collections.adaptorSpecifier());
+    if (settings.collectionsVersion() != null && job.body() != null
+        && USES_COLLECTIONS.matcher(job.body()).find() && !hasCollectionsAdaptor(adaptors)) {
+      adaptors.add(COLLECTIONS_ADAPTOR + "@" + settings.collectionsVersion());
+    }
+    if (settings.monorepoDir() != null) {
+      ObjectNode linker = JSON.objectNode();
+      for (JsonNode adaptor : adaptors) {
+        AdaptorSpec spec = AdaptorSpec.parse(adaptor.asText());
+        if ("local".equals(spec.version())) {
+          String shortName = spec.name().replaceFirst("^@openfn/language-", "");
+          linker.putObject(spec.name())
+              .put("path", settings.monorepoDir().resolve("packages").resolve(shortName).toString())
+              .put("version", "local");
+        }
+      }
+      if (!linker.isEmpty()) {
+        step.set("linker", linker);
+      }
     }
     if (job.name() != null) {
       step.put("name", job.name());
@@ -139,8 +179,7 @@ public final class PlanConverter {
 
   private static boolean hasCollectionsAdaptor(ArrayNode adaptors) {
     for (JsonNode adaptor : adaptors) {
-      String spec = adaptor.asText();
-      if (spec.equals(CollectionsWiring.ADAPTOR) || spec.startsWith(CollectionsWiring.ADAPTOR + "@")) {
+      if (AdaptorSpec.parse(adaptor.asText()).name().equals(COLLECTIONS_ADAPTOR)) {
         return true;
       }
     }
@@ -152,5 +191,15 @@ public final class PlanConverter {
       throw new PlanException("edge " + edge.id() + " has no target_job_id: every edge must point at a job");
     }
     return edge.targetJobId();
+  }
+
+  /** {@code @scope/name@version} split at the last {@code @} after the first character. */
+  private record AdaptorSpec(String name, String version) {
+    static AdaptorSpec parse(String specifier) {
+      int at = specifier.lastIndexOf('@');
+      return at > 0
+          ? new AdaptorSpec(specifier.substring(0, at), specifier.substring(at + 1))
+          : new AdaptorSpec(specifier, null);
+    }
   }
 }
