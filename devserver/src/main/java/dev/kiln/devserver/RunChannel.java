@@ -281,6 +281,13 @@ final class RunChannel {
     if (!STEP_REASONS.contains(reason)) {
       return Reply.fieldError("reason", "is invalid");
     }
+    Optional<ObjectNode> step = database.queryOne("SELECT * FROM steps WHERE id = ? AND run_id = ?", stepId, runId);
+    if (step.isEmpty()) {
+      return Reply.fieldError("step_id", "step " + stepId + " was not started in this run (send step:start first)");
+    }
+    if (!step.get().get("finished_at").isNull()) {
+      return Reply.fieldError("step_id", "step " + stepId + " is already complete");
+    }
     boolean hasClip = payload.hasNonNull("output_dataclip");
     boolean hasClipId = payload.hasNonNull("output_dataclip_id");
     if (config.mockQuirks() && !(hasClip && hasClipId)) {
@@ -291,13 +298,6 @@ final class RunChannel {
     }
     if (hasClipId && !hasClip && savesDataclips(run)) {
       return Reply.fieldError("output_dataclip", "This field can't be blank.");
-    }
-    Optional<ObjectNode> step = database.queryOne("SELECT * FROM steps WHERE id = ? AND run_id = ?", stepId, runId);
-    if (step.isEmpty()) {
-      return Reply.fieldError("step_id", "step " + stepId + " was not started in this run (send step:start first)");
-    }
-    if (!step.get().get("finished_at").isNull()) {
-      return Reply.fieldError("step_id", "step " + stepId + " is already complete");
     }
     String clipId = hasClipId ? payload.get("output_dataclip_id").asText() : null;
     if (hasClip) {
