@@ -90,7 +90,7 @@ public final class RsaPem {
     String pem = input;
     if (!input.contains("-----BEGIN")) {
       try {
-        pem = new String(Base64.getMimeDecoder().decode(input.strip()), StandardCharsets.UTF_8);
+        pem = new String(Base64.getDecoder().decode(input.replaceAll("\\s", "")), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw new TokenException(
             "the " + what + " is neither PEM text nor base64 of PEM text (" + e.getMessage() + ")", e);
