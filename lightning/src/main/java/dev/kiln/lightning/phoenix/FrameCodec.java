@@ -54,6 +54,37 @@ public final class FrameCodec {
     return out.toString();
   }
 
+  /** The payload as JSON text, as {@link #encode} would write it. */
+  static String payloadJson(Object payload) {
+    return payload == null ? "{}" : LightningJson.write(payload);
+  }
+
+  /** A text frame around a payload that is already JSON text (serialised off the event loop). */
+  static String encodeWithPayloadJson(String joinRef, String ref, String topic, String event, String payloadJson) {
+    String head = encode(joinRef, ref, topic, event, null);
+    // head ends with ",{}]": replace the placeholder payload
+    return head.substring(0, head.length() - 3) + payloadJson + "]";
+  }
+
+  /** The UTF-8 length of {@code text} without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
   public static String encode(Frame frame) {
     return encode(frame.joinRef(), frame.ref(), frame.topic(), frame.event(), frame.payload());
   }

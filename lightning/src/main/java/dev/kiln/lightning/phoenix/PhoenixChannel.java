@@ -35,6 +35,9 @@ import java.util.function.Consumer;
 public final class PhoenixChannel {
   private static final System.Logger LOG = System.getLogger(PhoenixChannel.class.getName());
 
+  /** Brackets, commas, quotes and the two refs of a frame, generously. */
+  private static final int FRAME_OVERHEAD_BYTES = 64;
+
   private final PhoenixSocket socket;
   private final String topic;
   private final Object params;
@@ -105,9 +108,21 @@ public final class PhoenixChannel {
     return push(event, payload, socket.options().defaultPushTimeout());
   }
 
-  /** Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}). */
+  /**
+   * Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}). The
+   * payload is serialised on the calling thread; a frame larger than {@link
+   * SocketOptions#maxOutboundFrameBytes()} is not sent (Lightning would drop the whole socket) and
+   * the push ends {@code ERROR} with a message saying so.
+   */
   public CompletableFuture<Reply> push(String event, Object payload, Duration timeout) {
-    Push push = new Push(event, payload);
+    Push push = new Push(event, FrameCodec.payloadJson(payload));
+    long frameBytes = FrameCodec.utf8Length(push.payloadJson) + FRAME_OVERHEAD_BYTES + topic.length() + event.length();
+    if (frameBytes > socket.options().maxOutboundFrameBytes()) {
+      push.result.complete(Reply.error(com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          "the " + event + " frame would be " + frameBytes + " bytes, over the server's limit of "
+              + socket.options().maxOutboundFrameBytes() + " bytes; it was not sent")));
+      return push.result;
+    }
     socket.onLoop(() -> {
       if (state == ChannelState.CLOSED || state == ChannelState.LEAVING) {
         complete(push, Reply.disconnected("channel " + topic + " is not joined (" + state + ")"));
@@ -291,7 +306,7 @@ public final class PhoenixChannel {
   private void sendPush(Push push) {
     push.ref = socket.makeRef();
     inFlight.put(push.ref, push);
-    socket.send(FrameCodec.encode(joinRef, push.ref, topic, push.event, push.payload));
+    socket.send(FrameCodec.encodeWithPayloadJson(joinRef, push.ref, topic, push.event, push.payloadJson));
   }
 
   private void timedOut(Push push) {
@@ -356,14 +371,14 @@ public final class PhoenixChannel {
 
   private static final class Push {
     final String event;
-    final Object payload;
+    final String payloadJson;
     final CompletableFuture<Reply> result = new CompletableFuture<>();
     String ref;
     ScheduledFuture<?> timer;
 
-    Push(String event, Object payload) {
+    Push(String event, String payloadJson) {
       this.event = event;
-      this.payload = payload;
+      this.payloadJson = payloadJson;
     }
   }
 }

@@ -21,7 +21,10 @@ import java.util.function.IntFunction;
  * @param rejoinDelay delay before channel rejoin attempt {@code tries}: phoenix's 1, 2, 5, 10 s
  * @param defaultPushTimeout push/join timeout when none is given (30 s)
  * @param maxBufferedPushes pushes a channel holds while not joined; beyond, pushes fail at once
- * @param maxFrameBytes the largest inbound message accepted; a larger one drops the connection
+ * @param maxFrameBytes the largest inbound message accepted (64 MiB); a larger one drops the
+ *     connection
+ * @param maxOutboundFrameBytes the largest frame a push may make: Lightning's {@code
+ *     max_frame_size} is 11,000,000 bytes and a larger frame would cost the whole socket
  */
 public record SocketOptions(
     Map<String, String> params,
@@ -31,7 +34,11 @@ public record SocketOptions(
     IntFunction<Duration> rejoinDelay,
     Duration defaultPushTimeout,
     int maxBufferedPushes,
-    int maxFrameBytes) {
+    int maxFrameBytes,
+    int maxOutboundFrameBytes) {
+
+  /** Lightning's {@code max_frame_size} for the worker socket ({@code endpoint.ex}). */
+  public static final int LIGHTNING_MAX_FRAME_BYTES = 11_000_000;
 
   private static final Duration[] REJOIN_STEPS = {
     Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
@@ -46,7 +53,7 @@ public record SocketOptions(
     if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
       throw new IllegalArgumentException("heartbeat interval must be positive");
     }
-    if (maxBufferedPushes < 1 || maxFrameBytes < 1) {
+    if (maxBufferedPushes < 1 || maxFrameBytes < 1 || maxOutboundFrameBytes < 1) {
       throw new IllegalArgumentException("buffer and frame limits must be positive");
     }
   }
@@ -61,31 +68,32 @@ public record SocketOptions(
         tries -> REJOIN_STEPS[Math.min(Math.max(tries, 1), REJOIN_STEPS.length) - 1],
         Duration.ofSeconds(30),
         10_000,
-        64 * 1024 * 1024);
+        64 * 1024 * 1024,
+        LIGHTNING_MAX_FRAME_BYTES);
   }
 
   public SocketOptions withHeartbeat(Duration interval, boolean replyRequired) {
     return new SocketOptions(params, interval, replyRequired, reconnectDelay, rejoinDelay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
   }
 
   public SocketOptions withReconnectDelay(IntFunction<Duration> delay) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, delay, rejoinDelay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
   }
 
   public SocketOptions withRejoinDelay(IntFunction<Duration> delay) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay, delay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
   }
 
   public SocketOptions withDefaultPushTimeout(Duration timeout) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay,
-        rejoinDelay, timeout, maxBufferedPushes, maxFrameBytes);
+        rejoinDelay, timeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
   }
 
-  public SocketOptions withLimits(int bufferedPushes, int frameBytes) {
+  public SocketOptions withLimits(int bufferedPushes, int frameBytes, int outboundFrameBytes) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay,
-        rejoinDelay, defaultPushTimeout, bufferedPushes, frameBytes);
+        rejoinDelay, defaultPushTimeout, bufferedPushes, frameBytes, outboundFrameBytes);
   }
 }

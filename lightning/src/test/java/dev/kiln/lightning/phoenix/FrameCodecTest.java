@@ -126,4 +126,19 @@ class FrameCodecTest {
     out.flip().get(result);
     return result;
   }
+
+  @Test
+  void preSerialisedPayloadsMakeTheSameFrame() {
+    Map<String, Object> payload = Map.of("message", List.of("é", 1));
+    assertThat(FrameCodec.encodeWithPayloadJson("1", "2", "run:r", "run:log", FrameCodec.payloadJson(payload)))
+        .isEqualTo(FrameCodec.encode("1", "2", "run:r", "run:log", payload));
+    assertThat(FrameCodec.encodeWithPayloadJson(null, "2", "t", "e", FrameCodec.payloadJson(null)))
+        .isEqualTo(FrameCodec.encode(null, "2", "t", "e", null));
+  }
+
+  @Test
+  void utf8LengthCountsBytesNotChars() {
+    String text = "aé€😀";
+    assertThat(FrameCodec.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+  }
 }

@@ -345,4 +345,32 @@ class PhoenixSocketTest {
     PhoenixPeer.reply(peer.nextEvent("worker:queue", "claim"), "ok", Map.of("runs", List.of()));
     assertThat(await(claim).isOk()).isTrue();
   }
+
+  @Test
+  void framesOverTheServersLimitAreRefusedWithoutCostingTheSocket() throws Exception {
+    connect(fast().withLimits(10_000, 64 * 1024 * 1024, 1_000));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    Reply refused = await(run.push("step:complete", Map.of("output_dataclip", "x".repeat(2_000)), LONG));
+    assertThat(refused.status()).isEqualTo(Reply.Status.ERROR);
+    assertThat(refused.response().asText()).contains("over the server's limit of 1000 bytes");
+    CompletableFuture<Reply> small = run.push("step:complete", Map.of("output_dataclip", "{}"), LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "step:complete"), "ok", null);
+    assertThat(await(small).isOk()).isTrue();
+    assertThat(connectionEvents).containsExactly("connected");
+  }
+
+  @Test
+  void theBufferOfAnUnjoinedChannelIsBounded() throws Exception {
+    socket = new PhoenixSocket(peer.endpoint(), fast().withLimits(2, 64 * 1024 * 1024, 11_000_000));
+    PhoenixChannel queue = socket.channel("worker:queue", Map.of());
+    queue.join(LONG);
+    CompletableFuture<Reply> first = queue.push("claim", Map.of(), LONG);
+    CompletableFuture<Reply> second = queue.push("claim", Map.of(), LONG);
+    Reply third = await(queue.push("claim", Map.of(), LONG));
+    assertThat(third.status()).isEqualTo(Reply.Status.ERROR);
+    assertThat(third.response().asText()).contains("buffer of worker:queue is full");
+    assertThat(first).isNotDone();
+    assertThat(second).isNotDone();
+  }
 }
