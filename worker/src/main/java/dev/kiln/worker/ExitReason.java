@@ -12,10 +12,14 @@ record ExitReason(String reason, String errorType, String errorMessage) {
 
   /**
    * The reason an error gives (spec §5.2): its severity ({@code crash} when it has none), its
-   * {@code subtype || type || name}, its message.
+   * {@code subtype || type || name} ({@code name} for {@code fail}), its message.
    */
   static ExitReason ofError(JsonNode error) {
     String severity = text(error, "severity");
+    if ("fail".equals(severity) && text(error, "name") != null) {
+      // a caught job error: the reference reads state.errors[job].name (e.g. RuntimeError)
+      return new ExitReason(severity, text(error, "name"), text(error, "message"));
+    }
     String type = text(error, "subtype");
     if (type == null) {
       type = text(error, "type");
