@@ -222,6 +222,26 @@ class WorkerSocketIntegrationTest {
     }
   }
 
+  @Test
+  void droppedSocketsReconnectAndRejoinTheirRun() throws Exception {
+    String runId = TestHttp.submit(server, PLAN, null);
+    String token;
+    try (PhoenixTestClient worker = connectWorker()) {
+      worker.join("worker:queue", Json.object());
+      token = LostRunsIntegrationTest.claimAndJoin(worker, runId);
+      assertThat(status(worker.call("run:" + runId, "run:start", Json.object()))).isEqualTo("ok");
+      assertThat(server.workerConnections()).isEqualTo(1);
+      server.dropWorkerConnections();
+      assertThat(worker.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotEqualTo(1000);
+    }
+    try (PhoenixTestClient worker = connectWorker()) {
+      assertThat(status(worker.join("run:" + runId, Json.object().put("token", token)))).isEqualTo("ok");
+      assertThat(status(worker.call("run:" + runId, "run:complete", Json.object().put("reason", "success"))))
+          .isEqualTo("ok");
+    }
+    assertThat(TestHttp.run(server, runId).get("state").asText()).isEqualTo("success");
+  }
+
   static ObjectNode log(String stepId, String message) {
     ObjectNode log = Json.object().put("source", "R/T").put("level", "info").put("timestamp",
         Long.toString(Clock.nowMicros()));
