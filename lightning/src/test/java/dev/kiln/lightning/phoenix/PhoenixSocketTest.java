@@ -373,4 +373,25 @@ class PhoenixSocketTest {
     assertThat(first).isNotDone();
     assertThat(second).isNotDone();
   }
+
+  @Test
+  void aCleanCloseByTheServerIsAlsoFollowedByAReconnect() throws Exception {
+    connect(fast());
+    assertThat(nextConnectionEvent()).isEqualTo("connected");
+    peer.nextConnection().closeSession(1000, "restarting");
+    assertThat(nextConnectionEvent()).isEqualTo("disconnected: closed by the server (1000 restarting)");
+    assertThat(nextConnectionEvent()).isEqualTo("connected");
+  }
+
+  @Test
+  void phxCloseFromTheServerClosesTheChannel() throws Exception {
+    connect(fast());
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    PhoenixPeer.Received join = joinOk(run);
+    CompletableFuture<Reply> pending = run.push("run:log", Map.of(), LONG);
+    peer.nextEvent("run:r1", "run:log");
+    join.connection().send(FrameCodec.encode(join.frame().ref(), join.frame().ref(), "run:r1", "phx_close", Map.of()));
+    assertThat(await(pending).status()).isEqualTo(Reply.Status.DISCONNECTED);
+    assertThat(run.state()).isEqualTo(ChannelState.CLOSED);
+  }
 }
