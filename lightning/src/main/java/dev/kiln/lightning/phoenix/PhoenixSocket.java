@@ -160,6 +160,7 @@ public final class PhoenixSocket implements AutoCloseable {
     }
     loop.shutdown();
     dispatch.shutdown();
+    http.shutdownNow(); // its selector thread
     try {
       loop.awaitTermination(2, TimeUnit.SECONDS);
       dispatch.awaitTermination(2, TimeUnit.SECONDS);
