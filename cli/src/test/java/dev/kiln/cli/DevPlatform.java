@@ -44,9 +44,15 @@ final class DevPlatform implements AutoCloseable {
 
   /** A dev server and a worker with the server's secret, run-token key and collections URL, plus {@code args}. */
   static DevPlatform start(Path dir, boolean mockQuirks, String... args) throws IOException {
+    return start(dir, mockQuirks, null, args);
+  }
+
+  /** As {@link #start(Path, boolean, String...)}, verifying run tokens with {@code publicKey} instead of the server's. */
+  static DevPlatform start(Path dir, boolean mockQuirks, String publicKey, String... args) throws IOException {
     DevServer server = server(dir, mockQuirks);
     List<String> all = new ArrayList<>(List.of("--lightning", server.workerEndpoint(), "--secret", server.workerSecret(),
-        "--lightning-public-key", server.runPublicKeyBase64(), "--collections-url", server.collectionsUrl(),
+        "--lightning-public-key", publicKey != null ? publicKey : server.runPublicKeyBase64(),
+        "--collections-url", server.collectionsUrl(),
         "--backoff", "0.05/0.5"));
     all.addAll(List.of(args));
     return new DevPlatform(server, WorkerProcess.start(REPO, all.toArray(String[]::new)));
@@ -71,7 +77,20 @@ final class DevPlatform implements AutoCloseable {
         }).join();
   }
 
+  /** Waits until the run has an event named {@code name}; the events up to it. */
+  List<Event> awaitEvent(String runId, String name, Duration timeout) {
+    return CompletableFuture.supplyAsync(() -> readEvents(runId, name)).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          throw new IllegalStateException("run " + runId + " sent no " + name + " within " + timeout
+              + "; worker output:\n" + worker.output(), e);
+        }).join();
+  }
+
   private List<Event> readEvents(String runId) {
+    return readEvents(runId, null);
+  }
+
+  private List<Event> readEvents(String runId, String until) {
     try {
       HttpResponse<Stream<String>> response = http.send(request("/api/runs/" + runId + "/events")
           .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
@@ -84,7 +103,7 @@ final class DevPlatform implements AutoCloseable {
           name = line.substring(6).trim();
         } else if (line.startsWith("data:") && name != null) {
           events.add(new Event(name, JSON.readTree(line.substring(5).trim())));
-          if (name.equals("run:complete") || name.equals("run:lost")) {
+          if (name.equals("run:complete") || name.equals("run:lost") || name.equals(until)) {
             return events;
           }
           name = null;
