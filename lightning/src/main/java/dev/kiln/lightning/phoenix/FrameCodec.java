@@ -85,10 +85,6 @@ public final class FrameCodec {
     return bytes;
   }
 
-  public static String encode(Frame frame) {
-    return encode(frame.joinRef(), frame.ref(), frame.topic(), frame.event(), frame.payload());
-  }
-
   /** A server reply text frame: {@code [join_ref, ref, topic, "phx_reply", {status, response}]}. */
   public static String encodeReply(
       String joinRef, String ref, String topic, String status, Object response) {

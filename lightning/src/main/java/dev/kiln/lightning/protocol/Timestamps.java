@@ -1,6 +1,5 @@
 package dev.kiln.lightning.protocol;
 
-import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -12,10 +11,6 @@ public final class Timestamps {
 
   public static String micros(Instant instant) {
     return Long.toString(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000));
-  }
-
-  public static String now(Clock clock) {
-    return micros(clock.instant());
   }
 
   /** From the runtime's nanosecond strings ({@code time} of its frames). */
