@@ -109,8 +109,9 @@ public final class PhoenixChannel {
   }
 
   /**
-   * Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}). The
-   * payload is serialised on the calling thread; a frame larger than {@link
+   * Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}); call
+   * {@link #join} first (a push on a channel that is closed, leaving or never joined ends {@code
+   * DISCONNECTED} at once). The payload is serialised on the calling thread; a frame larger than {@link
    * SocketOptions#maxOutboundFrameBytes()} is not sent (Lightning would drop the whole socket) and
    * the push ends {@code ERROR} with a message saying so.
    */
@@ -189,9 +190,6 @@ public final class PhoenixChannel {
     cancelTimers();
     List.copyOf(leaves.keySet()).forEach(ref -> finishLeave(ref, Reply.disconnected(why)));
     closeLocally(why);
-    if (!firstJoin.isDone()) {
-      socket.onDispatch(() -> firstJoin.complete(Reply.disconnected(why)));
-    }
   }
 
   void received(Frame frame) {
@@ -344,6 +342,7 @@ public final class PhoenixChannel {
     while (!buffer.isEmpty()) {
       complete(buffer.poll(), Reply.disconnected(why));
     }
+    completeFirstJoin(Reply.disconnected(why)); // a join still waiting for its reply never gets one
     socket.removeChannel(this);
   }
 

@@ -394,4 +394,16 @@ class PhoenixSocketTest {
     assertThat(await(pending).status()).isEqualTo(Reply.Status.DISCONNECTED);
     assertThat(run.state()).isEqualTo(ChannelState.CLOSED);
   }
+
+  @Test
+  void leavingWhileTheJoinIsUnansweredEndsTheJoin() throws Exception {
+    connect(fast());
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    CompletableFuture<Reply> join = run.join(LONG);
+    peer.nextEvent("run:r1", "phx_join");
+    CompletableFuture<Reply> left = run.leave(LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "phx_leave"), "ok", Map.of());
+    assertThat(await(left).isOk()).isTrue();
+    assertThat(await(join).status()).isEqualTo(Reply.Status.DISCONNECTED);
+  }
 }
