@@ -32,7 +32,8 @@ final class Database implements AutoCloseable {
       "CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
           + " workflow_id TEXT NOT NULL, dataclip_id TEXT, state TEXT NOT NULL, error_type TEXT,"
           + " error_message TEXT, timeout_ms INTEGER NOT NULL, worker_name TEXT,"
-          + " created_at INTEGER NOT NULL, claimed_at INTEGER, started_at INTEGER, finished_at INTEGER,"
+          + " created_at INTEGER NOT NULL, claimed_at INTEGER, joined_at INTEGER, started_at INTEGER,"
+          + " finished_at INTEGER,"
           + " final_dataclip_id TEXT, final_state TEXT, late_reason TEXT)",
       "CREATE INDEX IF NOT EXISTS runs_by_state ON runs (state, seq)",
       "CREATE TABLE IF NOT EXISTS steps (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"

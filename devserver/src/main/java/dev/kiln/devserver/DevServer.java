@@ -174,7 +174,17 @@ public final class DevServer implements AutoCloseable {
    * is read when {@code --secret} is absent. Prints the addresses and secrets, runs until killed.
    */
   public static void main(String[] args) throws InterruptedException {
-    DevServer server = start(DevServerCommandLine.parse(args, System.getenv()));
+    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+    DevServerConfig config;
+    try {
+      config = DevServerConfig.fromArgs(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    DevServer server = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kiln-devserver-shutdown"));
     System.out.println(server.describe());
     Thread.currentThread().join();

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param janitorInterval how often the janitor looks for lost runs
  * @param workAvailableDebounce delay between a run being queued and the {@code work-available} push
  * @param projectId the one project every run and collection belongs to
+ * @param runJoinTimeout a claimed run whose channel is not joined within this time goes back to
+ *     {@code available} (newest Lightning: 30 s); not in mock-quirks mode
  */
 public record DevServerConfig(
     String host,
@@ -32,7 +34,8 @@ public record DevServerConfig(
     Duration gracePeriod,
     Duration janitorInterval,
     Duration workAvailableDebounce,
-    String projectId) {
+    String projectId,
+    Duration runJoinTimeout) {
 
   public static final String DEFAULT_PROJECT_ID = "4adf2644-ed4e-4f97-a24c-ab35b3cb1efa";
 
@@ -40,56 +43,72 @@ public record DevServerConfig(
   public static DevServerConfig defaults() {
     return new DevServerConfig("127.0.0.1", 0, Path.of("kiln-dev.db"), null, null, false,
         Duration.ofSeconds(300), Duration.ofSeconds(10), Duration.ofSeconds(5),
-        Duration.ofMillis(500), DEFAULT_PROJECT_ID);
+        Duration.ofMillis(500), DEFAULT_PROJECT_ID, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The configuration for {@code DevServer.main}'s arguments ({@code --port}, {@code --db},
+   * {@code --mock-quirks}, {@code --secret}, {@code --api-token}, {@code --max-run-duration-seconds},
+   * {@code --grace-seconds}, {@code --host}); port 4000 by default; {@code WORKER_SECRET} from
+   * {@code env} when {@code --secret} is absent. Throws {@link IllegalArgumentException} naming
+   * the wrong option.
+   */
+  public static DevServerConfig fromArgs(String[] args, java.util.Map<String, String> env) {
+    return DevServerCommandLine.parse(args, env);
   }
 
   public DevServerConfig withHost(String value) {
     return new DevServerConfig(value, port, database, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withPort(int value) {
     return new DevServerConfig(host, value, database, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withDatabase(Path value) {
     return new DevServerConfig(host, port, value, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withWorkerSecret(String value) {
     return new DevServerConfig(host, port, database, value, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withApiToken(String value) {
     return new DevServerConfig(host, port, database, workerSecret, value, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withMockQuirks(boolean value) {
     return new DevServerConfig(host, port, database, workerSecret, apiToken, value,
-        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withDefaultRunTimeout(Duration value) {
     return new DevServerConfig(host, port, database, workerSecret, apiToken, mockQuirks,
-        value, gracePeriod, janitorInterval, workAvailableDebounce, projectId);
+        value, gracePeriod, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withGracePeriod(Duration value) {
     return new DevServerConfig(host, port, database, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, value, janitorInterval, workAvailableDebounce, projectId);
+        defaultRunTimeout, value, janitorInterval, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withJanitorInterval(Duration value) {
     return new DevServerConfig(host, port, database, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, value, workAvailableDebounce, projectId);
+        defaultRunTimeout, gracePeriod, value, workAvailableDebounce, projectId, runJoinTimeout);
   }
 
   public DevServerConfig withWorkAvailableDebounce(Duration value) {
     return new DevServerConfig(host, port, database, workerSecret, apiToken, mockQuirks,
-        defaultRunTimeout, gracePeriod, janitorInterval, value, projectId);
+        defaultRunTimeout, gracePeriod, janitorInterval, value, projectId, runJoinTimeout);
+  }
+
+  public DevServerConfig withRunJoinTimeout(Duration value) {
+    return new DevServerConfig(host, port, database, workerSecret, apiToken, mockQuirks,
+        defaultRunTimeout, gracePeriod, janitorInterval, workAvailableDebounce, projectId, value);
   }
 }

@@ -52,7 +52,12 @@ final class RunChannel {
     if (!tokens.verifiedRunId(token).map(runId::equals).orElse(false)) {
       return Reply.error(Json.object().put("reason", "unauthorized"));
     }
-    return exists ? Reply.ok(Json.object()) : Reply.error(Json.object().put("reason", "not_found"));
+    if (!exists) {
+      return Reply.error(Json.object().put("reason", "not_found"));
+    }
+    database.transaction(() -> database.update("UPDATE runs SET joined_at = COALESCE(joined_at, ?) WHERE id = ?",
+        Clock.nowMicros(), runId));
+    return Reply.ok(Json.object());
   }
 
   Reply handle(String runId, String event, JsonNode payload) {

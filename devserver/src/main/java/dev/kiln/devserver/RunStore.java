@@ -70,9 +70,20 @@ final class RunStore {
     });
   }
 
-  boolean hasAvailableRuns() {
-    return database.transaction(() ->
-        database.queryOne("SELECT 1 AS one FROM runs WHERE state = 'available' LIMIT 1").isPresent());
+  /**
+   * Puts a claimed run whose channel was never joined back in the queue (newest Lightning's
+   * per-claim timer). Returns whether it did.
+   */
+  boolean rollBackIfNotJoined(String runId) {
+    return database.transaction(() -> {
+      boolean rolledBack = database.update("UPDATE runs SET state = 'available', claimed_at = NULL,"
+          + " worker_name = NULL WHERE id = ? AND state = 'claimed' AND joined_at IS NULL", runId) == 1;
+      if (rolledBack) {
+        database.insert("INSERT INTO run_events (run_id, event, payload) VALUES (?, 'run:rollback', ?)", runId,
+            Json.write(Json.object().put("state", "available")));
+      }
+      return rolledBack;
+    });
   }
 
   boolean exists(String runId) {

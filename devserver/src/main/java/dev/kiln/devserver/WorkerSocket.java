@@ -205,6 +205,15 @@ final class WorkerSocket {
     for (RunStore.Claimed run : runs.claim(count, workerName)) {
       list.addObject().put("id", run.id())
           .put("token", runTokens.issue(run.id(), Duration.ofMillis(run.timeoutMs()).plus(config.gracePeriod())));
+      if (!config.mockQuirks()) {
+        scheduler.schedule(() -> {
+          if (runs.rollBackIfNotJoined(run.id())) {
+            LOG.warning("run " + run.id() + " was claimed but its channel not joined within "
+                + config.runJoinTimeout().toSeconds() + " s: back to available");
+            workAvailable();
+          }
+        }, config.runJoinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
     return Reply.ok(response);
   }

@@ -103,6 +103,24 @@ class LostRunsIntegrationTest {
     }
   }
 
+  @Test
+  void aClaimedRunWhoseChannelIsNeverJoinedGoesBackToTheQueue() throws Exception {
+    try (DevServer server = DevServer.start(DevServerConfig.defaults().withDatabase(dir.resolve("c.db"))
+        .withRunJoinTimeout(Duration.ofMillis(50)).withWorkAvailableDebounce(Duration.ofMillis(1)));
+         PhoenixTestClient worker = worker(server)) {
+      String runId = TestHttp.submit(server, SHORT_PLAN.replace("1}", "60000}"), null);
+      worker.await(f -> f.event().equals("work-available"), "work-available after submit");
+      JsonNode claimed = response(worker.call("worker:queue", "claim", Json.parse("{\"demand\":1,\"worker_name\":null}")))
+          .get("runs");
+      assertThat(claimed.get(0).get("id").asText()).isEqualTo(runId);
+      worker.await(f -> f.event().equals("work-available"), "work-available after the rollback");
+      assertThat(TestHttp.run(server, runId).get("state").asText()).isEqualTo("available");
+      claimAndJoin(worker, runId);
+      assertThat(server.sweepLostRuns()).isEmpty();
+      assertThat(TestHttp.run(server, runId).get("state").asText()).isEqualTo("claimed");
+    }
+  }
+
   /** Reads the run's SSE stream to its end; each element is {@code "<event> <data>"}. */
   static CompletableFuture<List<String>> follow(DevServer server, String runId) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/runs/" + runId + "/events"))
