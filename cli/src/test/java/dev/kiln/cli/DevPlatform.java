@@ -44,11 +44,12 @@ final class DevPlatform implements AutoCloseable {
 
   /** A dev server and a worker with the server's secret, run-token key and collections URL, plus {@code args}. */
   static DevPlatform start(Path dir, boolean mockQuirks, String... args) throws IOException {
-    return start(dir, mockQuirks, null, args);
+    return startVerifyingWith(null, dir, mockQuirks, args);
   }
 
   /** As {@link #start(Path, boolean, String...)}, verifying run tokens with {@code publicKey} instead of the server's. */
-  static DevPlatform start(Path dir, boolean mockQuirks, String publicKey, String... args) throws IOException {
+  static DevPlatform startVerifyingWith(String publicKey, Path dir, boolean mockQuirks, String... args)
+      throws IOException {
     DevServer server = server(dir, mockQuirks);
     List<String> all = new ArrayList<>(List.of("--lightning", server.workerEndpoint(), "--secret", server.workerSecret(),
         "--lightning-public-key", publicKey != null ? publicKey : server.runPublicKeyBase64(),

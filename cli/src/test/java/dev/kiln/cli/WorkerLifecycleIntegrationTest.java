@@ -84,7 +84,7 @@ class WorkerLifecycleIntegrationTest {
   void aRunTokenThatDoesNotVerifyStopsTheWorkerBeforeTheRunStarts(Mode mode) throws Exception {
     String otherKey = Base64.getEncoder().encodeToString(
         RsaPem.pkcs1(RunTokenIssuer.generate().publicKey()).getBytes(StandardCharsets.UTF_8));
-    try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-badkey"), mode.quirks, otherKey)) {
+    try (DevPlatform platform = DevPlatform.startVerifyingWith(otherKey, Files.createTempDirectory("kiln-badkey"), mode.quirks)) {
       String run = platform.submit(oneJob("export default [s => s];"));
       assertThat(platform.worker.awaitExit(EXIT)).isEqualTo(1);
       assertThat(platform.worker.output()).contains("does not verify");
