@@ -42,7 +42,7 @@ final class RestApi {
       }
     });
     app.post("/api/runs", this::submit);
-    app.get("/api/runs", ctx -> json(ctx, 200, runs.list(limit(ctx))));
+    app.get("/api/runs", ctx -> json(ctx, 200, runs.list(ctx.queryParam("state"), limit(ctx))));
     app.get("/api/runs/{id}", ctx -> runs.detail(ctx.pathParam("id")).ifPresentOrElse(
         run -> json(ctx, 200, run),
         () -> json(ctx, 404, Json.object().put("error", "No run " + ctx.pathParam("id")))));
