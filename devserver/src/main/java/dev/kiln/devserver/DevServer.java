@@ -122,10 +122,6 @@ public final class DevServer implements AutoCloseable {
     return config.projectId();
   }
 
-  public boolean mockQuirks() {
-    return config.mockQuirks();
-  }
-
   /** Creates a collection (Lightning needs collections to exist before jobs use them). */
   public void createCollection(String name) {
     collections.create(name);

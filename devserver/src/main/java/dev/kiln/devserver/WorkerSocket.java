@@ -148,6 +148,15 @@ final class WorkerSocket {
       LOG.warning("dropping an unreadable frame: " + e.getMessage());
       return;
     }
+    try {
+      dispatch(connection, frame);
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "failed to handle " + frame.event() + " on " + frame.topic(), e);
+      reply(connection, frame, Reply.error(Json.object().put("reason", "internal error: " + e.getMessage())));
+    }
+  }
+
+  private void dispatch(Connection connection, Frame frame) {
     String topic = frame.topic();
     if (topic.equals("phoenix")) {
       if (frame.event().equals("heartbeat") && !config.mockQuirks()) {
