@@ -191,6 +191,9 @@ class WorkerSocketIntegrationTest {
           .extracting(line -> line.substring(0, line.indexOf(' ')))
           .containsExactly("run:log", "run:start", "step:start", "run:log", "run:batch_logs", "step:complete",
               "step:start", "step:complete", "run:complete");
+      // This server's only stored events are this run's (ids 1..9): resuming after 8 gives the last one.
+      assertThat(LostRunsIntegrationTest.follow(server, runId, "8").get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .singleElement().asString().startsWith("run:complete ");
 
       JsonNode run = TestHttp.run(server, runId);
       assertThat(run.get("state").asText()).isEqualTo("failed");
