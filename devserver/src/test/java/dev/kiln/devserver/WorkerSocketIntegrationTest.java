@@ -166,6 +166,8 @@ class WorkerSocketIntegrationTest {
       assertThat(status(worker.call(topic, "step:complete", completeA))).isEqualTo("error");
 
       String stepB = UUID.randomUUID().toString();
+      Frame unknownInput = worker.call(topic, "step:start", stepStart(stepB, "b", UUID.randomUUID().toString()));
+      assertThat(Json.write(response(unknownInput))).isEqualTo("{\"errors\":{\"input_dataclip_id\":[\"does not exist\"]}}");
       assertThat(status(worker.call(topic, "step:start", stepStart(stepB, "b", outA)))).isEqualTo("ok");
       ObjectNode failB = stepComplete(stepB, "b").put("output_dataclip_id", UUID.randomUUID().toString())
           .put("reason", "fail").put("error_type", "RuntimeError").put("error_message", "TypeError: boom");
