@@ -90,7 +90,7 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   void sigterm() {
-    process.destroy(); // SIGTERM
+    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
   }
 
   /** The exit code, waiting at most {@code timeout}. */
