@@ -26,13 +26,13 @@ final class DevPlatform implements AutoCloseable {
   static final Path REPO = Path.of(System.getProperty("java.io.tmpdir"), "kiln-e2e-repo");
 
   final DevServer server;
-  final WorkerProcess worker;
+  final KilnProcess worker;
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** One event a worker sent for a run, as the dev server stored it. */
   record Event(String name, JsonNode payload) {}
 
-  private DevPlatform(DevServer server, WorkerProcess worker) {
+  private DevPlatform(DevServer server, KilnProcess worker) {
     this.server = server;
     this.worker = worker;
   }
@@ -56,7 +56,7 @@ final class DevPlatform implements AutoCloseable {
         "--collections-url", server.collectionsUrl(),
         "--backoff", "0.05/0.5"));
     all.addAll(List.of(args));
-    return new DevPlatform(server, WorkerProcess.start(REPO, all.toArray(String[]::new)));
+    return new DevPlatform(server, KilnProcess.start(REPO, all.toArray(String[]::new)));
   }
 
   /** Queues a run: {@code {"plan": ..., "input"?: ..., "credentials"?: ...}}; its id. */

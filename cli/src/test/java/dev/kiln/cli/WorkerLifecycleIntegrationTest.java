@@ -44,7 +44,7 @@ class WorkerLifecycleIntegrationTest {
     try (ServerSocket s = new ServerSocket(0)) {
       unused = s.getLocalPort();
     }
-    try (WorkerProcess worker = WorkerProcess.start(DevPlatform.REPO,
+    try (KilnProcess worker = KilnProcess.start(DevPlatform.REPO,
         "--lightning", "ws://127.0.0.1:" + unused + "/worker", "--secret", "s")) {
       int port = worker.port();
       HttpResponse<String> root = call(port, "GET", "/");
