@@ -148,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
     steps.forEach(s -> names.put(s.path("id").asText(), s.path("name").asText(s.path("id").asText())));
     RunProgress progress = new RunProgress(spec.commandLine().getErr(), levels, logJson, names, cache);
     RunOutcome outcome;
-    try (RunSupervisor supervisor = RunSupervisor.create(repoDir())) {
+    try (RunSupervisor supervisor = RunSupervisor.create(repoDir(), false)) {
       outcome = supervisor.run(request, progress);
     }
     return report(outcome, progress, err);

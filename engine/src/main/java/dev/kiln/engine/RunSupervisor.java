@@ -37,7 +37,7 @@ public final class RunSupervisor implements AutoCloseable {
 
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
-  private final RunProcessLauncher launcher;
+  private final WarmSpare processes;
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
@@ -47,23 +47,27 @@ public final class RunSupervisor implements AutoCloseable {
    * @param repoDir the adaptor repo: adaptors are installed there and loaded from there
    * @param autoinstaller installs the plan's adaptors before the run starts
    * @param launcher starts run processes
+   * @param warmSpare keep one run process starting ahead of the next run (for a worker; not for
+   *     a one-shot command)
    */
-  public RunSupervisor(Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher) {
+  public RunSupervisor(
+      Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
-    this.launcher = launcher;
+    this.processes = new WarmSpare(launcher, warmSpare);
   }
 
   /**
    * A supervisor with the default parts: adaptors installed from the npm registry (as
    * {@code npm_config_registry} / {@code .npmrc} say) into {@code repoDir}, run processes started
-   * with this JVM's JDK and class path.
+   * with this JVM's JDK and class path; with {@code warmSpare}, one process is kept starting
+   * ahead of the next run.
    */
-  public static RunSupervisor create(Path repoDir) {
+  public static RunSupervisor create(Path repoDir, boolean warmSpare) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm());
+        RunProcessLauncher.ofCurrentJvm(), warmSpare);
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
@@ -107,17 +111,18 @@ public final class RunSupervisor implements AutoCloseable {
 
   private RunOutcome supervise(
       Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
-    Process process;
+    LaunchedProcess launched;
     try {
-      process = launcher.start(limits.memoryLimitMb());
+      launched = processes.take(limits.memoryLimitMb());
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
+    Process process = launched.process();
+    StderrTail stderr = launched.stderr();
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
     RunTracker tracker = new RunTracker(process);
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
-    StderrTail stderr = new StderrTail(process.getErrorStream(), "kiln-run-stderr-" + process.pid());
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
         : scheduler.schedule(
             () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs())),
@@ -212,6 +217,7 @@ public final class RunSupervisor implements AutoCloseable {
   /** Stops watching and kills the run processes still running (their runs end as crashed). */
   @Override
   public void close() {
+    processes.close();
     live.forEach(Process::destroyForcibly);
     scheduler.shutdownNow();
   }
