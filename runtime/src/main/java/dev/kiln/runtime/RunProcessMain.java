@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.runtime.protocol.Frame;
@@ -62,7 +63,19 @@ public final class RunProcessMain {
         stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
         exit(2);
       }
-      JsonNode meta = JSON.readTree(run.metaJson());
+      JsonNode meta;
+      try {
+        meta = JSON.readTree(run.metaJson());
+      } catch (JsonProcessingException e) {
+        frames.send(Frame.of(FrameType.WORKFLOW_ERROR, JSON.createObjectNode()
+            .put("type", "ExecutionError")
+            .put("message", "The run frame's meta is not valid JSON: " + e.getOriginalMessage())
+            .put("severity", "exception")
+            .put("time", Clock.nowNanos())
+            .toString()));
+        exit(0);
+        return;
+      }
       new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
     }
     exit(0);
