@@ -7,6 +7,7 @@ import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -54,7 +55,7 @@ public final class RunProcessMain {
               .put("javet", com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION)
               .put("runtime", version()))
           .toString()));
-      Frame run = new FrameReader(new FileInputStream(FileDescriptor.in)).read();
+      Frame run = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in))).read();
       if (run == null) {
         stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
         exit(0);
