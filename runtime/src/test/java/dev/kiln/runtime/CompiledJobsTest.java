@@ -95,7 +95,10 @@ class CompiledJobsTest {
 
   @Test
   void compileErrorsNameTheStepAndPosition() {
-    JsonNode error = run("fn(s => s", "My Step", null).workflowError();
+    RunFrames run = run("fn(s => s", "My Step", null);
+    JsonNode error = run.workflowError();
+    assertThat(run.logLines()).contains("R/T error Error occurred during compilation", "R/T error " + error.path("message").asText())
+        .anyMatch(l -> l.startsWith("R/T error ") && l.contains("fn(s => s") && l.contains("^"));
     assertThat(error.path("type").asText()).isEqualTo("CompileError");
     assertThat(error.path("severity").asText()).isEqualTo("crash");
     assertThat(error.path("message").asText()).matches("My Step: .*\\(1:\\d+\\)");

@@ -86,6 +86,7 @@ class ExecutionPlanTest {
         .isEqualTo("Circular dependency: c <-> a");
     assertThat(validationMessage("{workflow: {steps: []}}")).contains("no steps");
     assertThat(validationMessage("[]")).contains("must be a JSON object");
+    assertThat(validationMessage("{workflow: {steps: [{id: 'a'}, {id: 'a'}]}}")).startsWith("Duplicate step id: a");
     // multiple inputs (a diamond) are allowed
     assertThat(plan("{workflow: {steps: [{id: 'a', next: {b: true, c: true}}, {id: 'b', next: 'd'}, {id: 'c', next: 'd'}, {id: 'd'}]}}")
         .steps()).hasSize(4);
