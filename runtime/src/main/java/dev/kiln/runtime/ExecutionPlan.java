@@ -121,7 +121,9 @@ final class ExecutionPlan {
       if (stepId == null) {
         stepId = "job-" + ++autoId;
       }
-      steps.put(stepId, step(stepId, s));
+      if (steps.put(stepId, step(stepId, s)) != null) {
+        throw invalid("Duplicate step id: " + stepId + " (every step needs its own id)");
+      }
     }
     String explicitStart = text(options.get("start"));
     if (explicitStart != null && !steps.containsKey(explicitStart)) {

@@ -32,7 +32,12 @@ final class JobStepCompiler implements StepCompiler {
           job.sourceMapJson(),
           job.operations().stream().map(o -> new CompiledStep.OperationRef(o.name(), o.line())).toList());
     } catch (CompileError e) {
-      throw new RunFailureException("CompileError", step.displayName() + ": " + e.getMessage(), "crash", step.id());
+      String detail = e.codeFrame().isEmpty() ? null : e.codeFrame();
+      if (e.details() != null) {
+        detail = (detail == null ? "" : detail + "\n") + e.details();
+      }
+      throw new RunFailureException(
+          "CompileError", step.displayName() + ": " + e.getMessage(), "crash", step.id(), detail);
     } catch (RuntimeException e) {
       throw new RunFailureException(
           "CompileError", step.displayName() + ": the compiler failed: " + e, "crash", step.id());

@@ -86,6 +86,10 @@ final class PlanRunner {
           compiled.put(step.id(), stepCompiler.compile(step, options.repoDir()));
         } catch (RunFailureException e) {
           log.error("Error occurred during compilation");
+          log.error(e.getMessage());
+          if (e.detail() != null) {
+            log.error(e.detail());
+          }
           throw e;
         }
       }

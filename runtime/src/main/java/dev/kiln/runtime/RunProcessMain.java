@@ -1,11 +1,13 @@
 package dev.kiln.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -53,7 +55,7 @@ public final class RunProcessMain {
               .put("javet", com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION)
               .put("runtime", version()))
           .toString()));
-      Frame run = new FrameReader(new FileInputStream(FileDescriptor.in)).read();
+      Frame run = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in))).read();
       if (run == null) {
         stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
         exit(0);
@@ -62,7 +64,19 @@ public final class RunProcessMain {
         stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
         exit(2);
       }
-      JsonNode meta = JSON.readTree(run.metaJson());
+      JsonNode meta;
+      try {
+        meta = JSON.readTree(run.metaJson());
+      } catch (JsonProcessingException e) {
+        frames.send(Frame.of(FrameType.WORKFLOW_ERROR, JSON.createObjectNode()
+            .put("type", "ExecutionError")
+            .put("message", "The run frame's meta is not valid JSON: " + e.getOriginalMessage())
+            .put("severity", "exception")
+            .put("time", Clock.nowNanos())
+            .toString()));
+        exit(0);
+        return;
+      }
       new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
     }
     exit(0);

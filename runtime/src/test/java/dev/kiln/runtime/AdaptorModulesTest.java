@@ -122,6 +122,17 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void stepsOfOneRunShareAnAdaptorInstance() {
+    ObjectNode meta = RunFrames.JSON.createObjectNode();
+    ArrayNode steps = meta.putObject("plan").putObject("workflow").putArray("steps");
+    steps.addObject().put("id", "a").put("next", "b").put("expression", job("count", "count()"))
+        .putArray("adaptors").add(FIXTURE + "@1.0.0");
+    steps.addObject().put("id", "b").put("expression", job("count", "count()")).putArray("adaptors").add(FIXTURE + "@1.0.0");
+    meta.putObject("options").put("repoDir", Fixtures.repo().toString()).put("compile", false);
+    InJvmRuns.runMeta(meta, null, StepCompiler.PRECOMPILED).assertFinalState("{data: {calls: 2}}");
+  }
+
+  @Test
   void eachRunGetsFreshAdaptorModuleInstances() {
     String counting = job("count", "count(), count()");
     run(counting, FIXTURE + "@1.0.0").assertFinalState("{data: {calls: 2}}");

@@ -28,6 +28,7 @@ class StepExecutionTest {
     assertThat(complete.path("time").asText()).matches("\\d{19,}");
     assertThat(run.ofType(FrameType.STEP_COMPLETE).get(0).bodyText()).isEqualTo("{\"data\":{}}");
     assertThat(run.metas(FrameType.STEP_START).get(0).toString()).contains("\"stepId\":\"j\"");
+    assertThat(run.logLines()).anyMatch(l -> l.matches("R/T debug Step memory usage: \\[step \\d+mb\\] \\[system \\d+mb\\]"));
   }
 
   @Test

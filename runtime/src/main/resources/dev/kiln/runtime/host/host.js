@@ -34,7 +34,6 @@ function createHost(bridge) {
         credentials: o.credentials ?? {},
         workflowCredentials: o.workflowCredentials ?? {},
         globalsSource: typeof o.globals === 'string' ? o.globals : undefined,
-        injectedGlobals: o.injectedGlobals ?? {},
         timeoutMs: o.timeoutMs ?? 0,
         statePropsToRemove: o.statePropsToRemove ?? ['configuration'],
         stateLimitMb: o.stateLimitMb ?? 500,
