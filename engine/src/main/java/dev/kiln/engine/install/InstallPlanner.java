@@ -52,7 +52,6 @@ final class InstallPlanner {
   private final MetadataCache metadata;
   private final Map<Path, PackageManifest> planned = new LinkedHashMap<>();
   private final Map<Path, Optional<PackageManifest>> onDisk = new HashMap<>();
-  private final List<String> warnings = new ArrayList<>();
 
   /** A package to write: its tarball goes into {@code folder}. */
   record Placement(Path folder, PackageManifest manifest) {}
@@ -60,10 +59,6 @@ final class InstallPlanner {
   InstallPlanner(Path repo, MetadataCache metadata) {
     this.repo = repo.toAbsolutePath().normalize();
     this.metadata = metadata;
-  }
-
-  List<String> warnings() {
-    return List.copyOf(warnings);
   }
 
   /** Every new package needed to put {@code root} at {@code rootFolder}, in planning order (root first). */
@@ -131,7 +126,6 @@ final class InstallPlanner {
     if (dep.optional()) {
       String warning = "Skipped optional dependency " + dep.name() + "@" + dep.spec() + " of "
           + node.manifest.id() + ": " + e.getMessage();
-      warnings.add(warning);
       LOG.log(System.Logger.Level.WARNING, warning);
       return;
     }

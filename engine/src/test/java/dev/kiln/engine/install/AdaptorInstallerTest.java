@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -335,6 +336,20 @@ class AdaptorInstallerTest {
         .isInstanceOf(AdaptorInstallException.class)
         .hasMessageContaining("Could not reach the npm registry " + nowhere)
         .hasMessageContaining("npm_config_registry");
+  }
+
+  @Test
+  void aStalledResponseEndsAtItsDeadline() {
+    registry.publish("slow", "1.0.0").done();
+    registry.stallPackument("slow");
+    RegistryClient client = new RegistryClient(registry.config(), cache, Duration.ofMillis(300), Duration.ofMillis(300));
+    AdaptorInstaller installer = new AdaptorInstaller(repo, client, null);
+
+    assertThatThrownBy(() -> installer.install("slow@1.0.0"))
+        .isInstanceOf(AdaptorInstallException.class)
+        .hasMessageContaining("Could not reach the npm registry " + registry.url() + " to fetch slow (3 attempts")
+        .hasMessageContaining("no complete answer within");
+    assertThat(registry.packumentHits("slow")).isEqualTo(3);
   }
 
   @Test
