@@ -39,7 +39,7 @@ class RunSupervisorIntegrationTest {
     assertThat(outcome.completed()).isTrue();
     assertThat(json(outcome.finalState()).path("data").path("x").asInt()).isEqualTo(42);
     assertThat(listener.types()).containsSubsequence(
-        "autoinstall-complete", "compile-start", "compile-complete", "workflow-start", "step-start",
+        "autoinstall-complete", "workflow-start", "compile-start", "compile-complete", "step-start",
         "step-complete", "workflow-complete");
     assertThat(listener.types().stream().filter(t -> t.startsWith("workflow-c") || t.equals("workflow-error")))
         .containsExactly("workflow-complete");
