@@ -75,18 +75,18 @@ final class InstallPlanner {
       List<Wanted> unresolved = new ArrayList<>();
       for (PackageManifest.Dependency dep : deps.values()) {
         Wanted wanted;
-        try {
-          wanted = Wanted.of(dep);
-        } catch (AdaptorInstallException e) {
-          skipOrFail(dep, node, e);
-          continue;
-        }
         Path found = lookup(node.folder, dep.name());
         Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
-        if (existing.isPresent() && satisfies(existing.get(), wanted)) {
-          if (visited.add(found)) {
-            queue.add(new Node(found, existing.get()));
+        try {
+          wanted = Wanted.of(dep);
+          if (existing.isPresent() && satisfies(existing.get(), wanted)) {
+            if (visited.add(found)) {
+              queue.add(new Node(found, existing.get()));
+            }
+            continue;
           }
+        } catch (AdaptorInstallException e) {
+          skipOrFail(dep, node, e);
           continue;
         }
         metadata.prefetch(wanted.packageName);
