@@ -125,7 +125,7 @@ public final class RunSupervisor implements AutoCloseable {
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
         : scheduler.schedule(
-            () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs())),
+            () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs()).withPhase(tracker.phase())),
             limits.runTimeoutMs(), TimeUnit.MILLISECONDS);
     try (RssWatch rss = new RssWatch(process.pid(), limits.rssBudgetMb(), scheduler,
             kb -> tracker.kill(RunFailure.outOfMemory(tracker.phase(),
@@ -140,7 +140,8 @@ public final class RunSupervisor implements AutoCloseable {
         while (!emitter.ended() && (frame = fromChild.read()) != null) {
           if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
             tracker.phase(RunPhase.COMPILE);
-            sendRun(toChild, runFrame);
+            // on its own thread: a big plan must not stop the frames the process sends meanwhile
+            Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
           } else {
             frames.accept(frame);
           }
@@ -157,11 +158,8 @@ public final class RunSupervisor implements AutoCloseable {
       }
       int code = awaitExit(process);
       stderr.awaitEnd(2_000);
-      RunFailure failure = ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr);
-      if (failure.phase() == null && "TimeoutError".equals(failure.type())) {
-        failure = failure.withPhase(tracker.phase());
-      }
-      return emitter.fail(failure, rss.peakMb());
+      return emitter.fail(
+          ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr), rss.peakMb());
     } catch (IOException e) {
       process.destroyForcibly();
       return emitter.fail(RunFailure.execution("Lost the run process: " + e.getMessage()), 0);

@@ -76,7 +76,12 @@ public final class AdaptorInstaller {
     List<InstalledPackage> out = new ArrayList<>();
     try (MetadataCache metadata = new MetadataCache(registry)) {
       for (String specifier : specifiers) {
-        out.add(installOne(PackageSpecifier.parse(specifier), metadata));
+        try {
+          out.add(installOne(PackageSpecifier.parse(specifier), metadata));
+        } catch (RuntimeException bug) {
+          throw new AdaptorInstallException(
+              "Unexpected failure while installing " + specifier + " into " + repo + ": " + bug, bug);
+        }
       }
     }
     return out;
