@@ -47,6 +47,24 @@ class RunSupervisorIntegrationTest {
     RunEvent step = listener.ofType(RunEvent.STEP_COMPLETE).get(0);
     assertThat(step.meta().path("peakRssMb").asLong()).isPositive();
     assertThat(listener.last().meta().path("workflowId").asText()).startsWith("test-");
+    assertThat(outcome.reason()).isEqualTo("success");
+    assertThat(listener.last().text("reason")).isEqualTo("success");
+  }
+
+  @Test
+  void aFailedLeafStepCompletesWithReasonFail() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => { throw new Error('no patients today'); }];"),
+        null, SMALL, listener);
+
+    assertThat(outcome.completed()).isTrue();
+    assertThat(outcome.reason()).isEqualTo("fail");
+    RunEvent last = listener.last();
+    assertThat(last.type()).isEqualTo(RunEvent.WORKFLOW_COMPLETE);
+    assertThat(last.text("reason")).isEqualTo("fail");
+    assertThat(last.text("message")).contains("no patients today");
+    assertThat(json(outcome.finalState()).path("errors").has("step-1")).isTrue();
   }
 
   @Test
@@ -204,5 +222,7 @@ class RunSupervisorIntegrationTest {
     assertThat(last.type()).isEqualTo(RunEvent.WORKFLOW_ERROR);
     assertThat(last.text("type")).isEqualTo(type);
     assertThat(last.text("severity")).isEqualTo(severity);
+    assertThat(last.text("reason")).isEqualTo(severity);
+    assertThat(outcome.reason()).isEqualTo(severity);
   }
 }

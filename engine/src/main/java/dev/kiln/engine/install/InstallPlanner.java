@@ -112,6 +112,7 @@ final class InstallPlanner {
         }
         planned.put(target, manifest);
         metadata.prefetchTarball(manifest);
+        prefetchMissingDependencies(target, manifest);
         visited.add(target);
         queue.add(new Node(target, manifest));
       }
@@ -119,6 +120,27 @@ final class InstallPlanner {
     List<Placement> out = new ArrayList<>();
     planned.forEach((folder, manifest) -> out.add(new Placement(folder, manifest)));
     return out;
+  }
+
+  /**
+   * Starts fetching the metadata of a just-placed package's dependencies that nothing visible
+   * satisfies yet, so that the tree's levels download concurrently instead of one after another.
+   * Only a hint: the package's turn in {@link #plan} decides for real.
+   */
+  private void prefetchMissingDependencies(Path folder, PackageManifest manifest) {
+    for (PackageManifest.Dependency dep : manifest.installableDependencies().values()) {
+      Wanted wanted;
+      try {
+        wanted = Wanted.of(dep);
+      } catch (AdaptorInstallException unsupported) {
+        continue;
+      }
+      Path found = lookup(folder, dep.name());
+      Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
+      if (existing.isEmpty() || !satisfiesRange(existing.get(), wanted).orElse(false)) {
+        metadata.prefetch(wanted.packageName);
+      }
+    }
   }
 
   private void skipOrFail(PackageManifest.Dependency dep, Node node, AdaptorInstallException e)
@@ -173,17 +195,22 @@ final class InstallPlanner {
   }
 
   private boolean satisfies(PackageManifest existing, Wanted wanted) throws AdaptorInstallException {
-    if (!existing.name().equals(wanted.packageName)) {
-      return false;
-    }
-    Optional<SemverVersion> version = SemverVersion.parse(existing.version());
-    Optional<SemverRange> range = SemverRange.parse(wanted.range);
-    if (range.isPresent()) {
-      return version.isPresent() && range.get().isSatisfiedBy(version.get());
+    Optional<Boolean> byRange = satisfiesRange(existing, wanted);
+    if (byRange.isPresent()) {
+      return byRange.get();
     }
     // a dist-tag: the installed version must be the one the tag names now
     String tagged = metadata.packument(wanted.packageName).distTags().get(wanted.range);
     return existing.version().equals(tagged);
+  }
+
+  /** Whether {@code existing} is the wanted package in the wanted range; empty for a dist-tag. */
+  private static Optional<Boolean> satisfiesRange(PackageManifest existing, Wanted wanted) {
+    if (!existing.name().equals(wanted.packageName)) {
+      return Optional.of(false);
+    }
+    return SemverRange.parse(wanted.range)
+        .map(range -> SemverVersion.parse(existing.version()).map(range::isSatisfiedBy).orElse(false));
   }
 
   private record Node(Path folder, PackageManifest manifest) {}
