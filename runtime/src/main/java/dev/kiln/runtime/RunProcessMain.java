@@ -8,6 +8,7 @@ import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -27,7 +28,7 @@ public final class RunProcessMain {
   private RunProcessMain() {}
 
   public static void main(String[] args) throws IOException {
-    FrameWriter out = new FrameWriter(new FileOutputStream(FileDescriptor.out));
+    FrameWriter out = new FrameWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     PrintStream stderr = System.err;
     System.setOut(stderr);
     ProcessArgs processArgs;
