@@ -40,7 +40,7 @@ import java.util.List;
 
 /** Expressions, by precedence climbing, with acorn's cover-grammar bookkeeping. */
 abstract class ExpressionParser extends PatternParser {
-  private final PureLiteralScanner pureLiterals;
+  final PureLiteralScanner pureLiterals;
 
   ExpressionParser(String input, boolean module) {
     super(input, module);
@@ -409,6 +409,9 @@ abstract class ExpressionParser extends PatternParser {
           throw error(start, "'super' keyword outside a method");
         }
         next();
+        if (type == TokenType.PAREN_L && forNew) {
+          throw unexpected(); // new super() is not a thing; new super.x() is
+        }
         if (type == TokenType.PAREN_L && !allowDirectSuper()) {
           throw error(start, "super() call outside constructor of a subclass");
         }
@@ -502,6 +505,21 @@ abstract class ExpressionParser extends PatternParser {
       }
       default -> throw unexpected();
     }
+  }
+
+  /**
+   * The ordinary tree of a pure literal, for the rare case where one is used as an assignment
+   * target (an error, reported exactly as for the ordinary tree).
+   */
+  @Override
+  final Node expandPureLiteral(PureLiteral pure) {
+    ModuleParser expanding = new ModuleParser(input, module);
+    expanding.pureLiterals.disable();
+    expanding.strict = strict;
+    expanding.enterScope(Scope.TOP);
+    expanding.pos = pure.start();
+    expanding.readNextToken();
+    return expanding.parseExprAtom(null, false, false);
   }
 
   /** Called by the pure-literal scanner: the literal ends at {@code end}; continue after it. */
@@ -659,7 +677,7 @@ abstract class ExpressionParser extends PatternParser {
     List<Node> expressions = new ArrayList<>();
     while (true) {
       if (templateInvalidEscape >= 0 && !isTagged) {
-        throw error(templateInvalidEscape, "Bad escape sequence in untagged template literal");
+        throw error(templateChunkStart, "Bad escape sequence in untagged template literal");
       }
       String raw = input.substring(templateChunkStart, templateChunkEnd);
       if (raw.indexOf('\r') >= 0) {
