@@ -214,15 +214,6 @@ abstract class ExpressionParser extends PatternParser {
   // ---- unary
 
   final Node parseMaybeUnary(DestructuringErrors refErrors, boolean sawUnary, boolean incDec, boolean forInit) {
-    enterNesting();
-    try {
-      return parseMaybeUnaryNested(refErrors, sawUnary, incDec, forInit);
-    } finally {
-      exitNesting();
-    }
-  }
-
-  private Node parseMaybeUnaryNested(DestructuringErrors refErrors, boolean sawUnary, boolean incDec, boolean forInit) {
     int start = this.start;
     Node expr;
     if (isContextual("await") && canAwait()) {
@@ -233,7 +224,9 @@ abstract class ExpressionParser extends PatternParser {
       boolean update = type == TokenType.INC_DEC;
       String operator = type.isKeyword() ? type.label : (String) value;
       next();
+      enterNesting();
       Node argument = parseMaybeUnary(null, true, update, forInit);
+      exitNesting();
       checkExpressionErrors(refErrors, true);
       if (update) {
         checkLValSimple(argument);
@@ -576,15 +569,6 @@ abstract class ExpressionParser extends PatternParser {
   }
 
   private Node parseParenAndDistinguishExpression(boolean canBeArrow, boolean forInit) {
-    enterNesting();
-    try {
-      return parseParenNested(canBeArrow, forInit);
-    } finally {
-      exitNesting();
-    }
-  }
-
-  private Node parseParenNested(boolean canBeArrow, boolean forInit) {
     int start = this.start;
     next();
     int innerStart = this.start;
