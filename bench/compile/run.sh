@@ -14,10 +14,13 @@ SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(2 10 30)
 
 (cd "$ROOT" && mvn -q -B -ntp -pl compiler -DskipTests test-compile) >&2
-CP="$ROOT/compiler/target/classes:$ROOT/compiler/target/test-classes"
 MAIN=dev.kiln.compiler.CompileBenchMain
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+# a private copy of the classes, so a concurrent build cannot pull them away mid-run
+cp -r "$ROOT/compiler/target/classes" "$WORK/classes"
+cp -r "$ROOT/compiler/target/test-classes" "$WORK/test-classes"
+CP="$WORK/classes:$WORK/test-classes"
 
 compiles_within() { # MB, file: does one read + compile succeed with -Xmx<MB>m?
   "$JAVA" -Xmx"$1m" -cp "$CP" "$MAIN" once "$2" >/dev/null 2>&1

@@ -19,10 +19,23 @@ public final class JobCompiler {
 
   /** Compiles OpenFn job code to an ES module. Throws CompileError on bad input. */
   public static CompiledJob compile(String source, CompileOptions options) {
+    JobTransforms.Output output = transform(source, options);
+    List<Operation> operations =
+        output.operations().stream().map(o -> new Operation(o.name(), o.line(), o.order())).toList();
+    // The map first: its buffers are gone before the code's buffer is allocated.
+    String map =
+        SourceMapJson.write(
+            options.name(),
+            output.mappings().mappings(),
+            source,
+            operations.stream().map(o -> new SourceMapJson.OperationEntry(o.name(), o.line(), o.order())).toList());
+    return new CompiledJob(output.code(), map, operations);
+  }
+
+  private static JobTransforms.Output transform(String source, CompileOptions options) {
     Program program = parse(source);
-    JobTransforms.Output output;
     try {
-      output = JobTransforms.apply(source, program, options.adaptors(), options.ignoredImports());
+      return JobTransforms.apply(source, program, options.adaptors(), options.ignoredImports());
     } catch (TransformError e) {
       int line = program.line(e.offset());
       int column = program.column(e.offset());
@@ -33,15 +46,6 @@ public final class JobCompiler {
           CodeFrame.of(source, program.lines(), line, column),
           e.details());
     }
-    List<Operation> operations =
-        output.operations().stream().map(o -> new Operation(o.name(), o.line(), o.order())).toList();
-    String map =
-        SourceMapJson.write(
-            options.name(),
-            output.mappings().mappings(),
-            source,
-            operations.stream().map(o -> new SourceMapJson.OperationEntry(o.name(), o.line(), o.order())).toList());
-    return new CompiledJob(output.code(), map, operations);
   }
 
   private static Program parse(String source) {
