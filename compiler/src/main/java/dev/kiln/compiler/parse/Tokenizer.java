@@ -598,7 +598,7 @@ abstract class Tokenizer {
           }
           out.append((char) octal);
         } else if (pos > input.length()) {
-          throw error(start, inTemplate ? "Unterminated template" : "Unterminated string constant");
+          throw error(inTemplate ? templateChunkStart : start, inTemplate ? "Unterminated template" : "Unterminated string constant");
         } else {
           out.append(c);
         }
@@ -664,7 +664,7 @@ abstract class Tokenizer {
     int chunkStart = pos;
     while (true) {
       if (pos >= input.length()) {
-        throw error(start, "Unterminated template");
+        throw error(from, "Unterminated template");
       }
       char c = input.charAt(pos);
       if (c == '`' || (c == '$' && charAt(pos + 1) == '{')) {

@@ -45,7 +45,7 @@ class SyntaxErrorTest {
       export { nope }                   ~~ Export 'nope' is not defined (1:9)
       a ?? b || c                       ~~ Logical expressions and coalesce expressions cannot be mixed. Wrap either by parentheses (1:7)
       "x = 'abc"                        ~~ Unterminated string constant (1:4)
-      x = `abc                          ~~ Unterminated template (1:4)
+      x = `abc                          ~~ Unterminated template (1:5)
       x /* abc                          ~~ Unterminated comment (1:2)
       x = /abc                          ~~ Unterminated regular expression (1:4)
       x = /a/gg                         ~~ Invalid regular expression flag (1:4)
