@@ -36,7 +36,8 @@ public final class SpanEdits {
    * An insertion belongs to the code {@code [scopeStart, scopeEnd)} it wraps or extends: it is
    * rendered with a moved range only when that code lies inside the range.
    */
-  private record Edit(int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, int sequence) {
+  private record Edit(
+      int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, boolean move, int sequence) {
     boolean isInsert() {
       return start == end;
     }
@@ -85,7 +86,7 @@ public final class SpanEdits {
     if (at < scopeStart || at > scopeEnd) {
       throw new IllegalArgumentException("insertion at " + at + " outside its scope");
     }
-    add(at, at, scopeStart, scopeEnd, pieces);
+    add(at, at, scopeStart, scopeEnd, false, pieces);
   }
 
   /** Inserts {@code text} before the code {@code [start, end)}. */
@@ -103,14 +104,25 @@ public final class SpanEdits {
     if (start >= end) {
       throw new IllegalArgumentException("empty replacement range " + start);
     }
-    add(start, end, start, end, pieces);
+    add(start, end, start, end, false, pieces);
   }
 
-  private void add(int start, int end, int scopeStart, int scopeEnd, Piece... pieces) {
+  /**
+   * Removes {@code [start, end)} from where it is because a {@link Range} of it is rendered
+   * elsewhere; that range renders the edits inside, but not this removal.
+   */
+  public void move(int start, int end) {
+    if (start >= end) {
+      throw new IllegalArgumentException("empty moved range " + start);
+    }
+    add(start, end, start, end, true);
+  }
+
+  private void add(int start, int end, int scopeStart, int scopeEnd, boolean move, Piece... pieces) {
     if (start < 0 || end > source.length() || start > end) {
       throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
     }
-    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, edits.size()));
+    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, move, edits.size()));
   }
 
   /**
@@ -177,7 +189,7 @@ public final class SpanEdits {
           if (!whole && (e.scopeStart() < from || e.scopeEnd() > to)) {
             continue;
           }
-        } else if (e.end() > to) {
+        } else if (e.end() > to || (!whole && e.move())) {
           continue;
         }
         copy(cursor, e.start());
