@@ -68,6 +68,7 @@ public final class SpanEdits {
       Comparator.comparingInt(Edit::start)
           .thenComparingInt(Edit::rank)
           .thenComparingInt(Edit::nesting)
+          .thenComparingInt(e -> e.move() ? 0 : 1) // a move covers the edits of the same range
           .thenComparingInt(Edit::sequence);
 
   private final String source;
