@@ -461,13 +461,10 @@ final class RegexValidator {
         }
         int start = pos;
         while (current() >= 0 && current() != '}') {
-          int ch = current();
-          if (!(Character.isLetterOrDigit(ch) || ch == '_' || ch == '=')) {
-            throw fail("Invalid property name");
-          }
           advance();
         }
-        if (pos == start || !eat('}')) {
+        String body = pattern.substring(start, pos);
+        if (!eat('}') || !UnicodeProperties.isValid(body, unicodeSets, c == 'P')) {
           throw fail("Invalid property name");
         }
         return -1;

@@ -80,6 +80,7 @@ class ParserTest {
     assertThat(regex.regex().pattern()).isEqualTo("[/]\\/");
     assertThat(regex.regex().flags()).isEqualTo("dgimsuy");
     assertThat(module("/[\\p{L}--[a-z]]/v")).contains("/v");
+    assertThat(module("/\\p{Script=Greek}\\P{Lu}\\p{ASCII}(?<y>\\d{4})\\k<y>/u; /\\k<x>]{/")).contains("/u");
   }
 
   @Test
