@@ -403,7 +403,7 @@ abstract class ExpressionParser extends PatternParser {
         }
         next();
         if (type == TokenType.PAREN_L && forNew) {
-          throw unexpected(); // new super() is not a thing; new super.x() is
+          throw error(start, "Invalid use of 'super'"); // new super() is not a thing; new super.x() is
         }
         if (type == TokenType.PAREN_L && !allowDirectSuper()) {
           throw error(start, "super() call outside constructor of a subclass");

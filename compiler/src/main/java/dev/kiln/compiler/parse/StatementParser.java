@@ -372,7 +372,7 @@ abstract class StatementParser extends ExpressionParser {
         throw unexpected();
       }
       if (startsWithLet && isForOf) {
-        throw error(init.start(), "The left-hand side of a for-of loop may not start with let.");
+        throw error(init.start(), "The left-hand side of a for-of loop may not start with 'let'.");
       }
       Node target = toAssignable(init, false, refErrors);
       checkLValPattern(target);
