@@ -81,10 +81,12 @@ final class PlanRunner {
     send(FrameType.COMPILE_START, meta());
     Map<String, CompiledStep> compiled = new HashMap<>();
     StepCompiler stepCompiler = options.compile() ? compiler : StepCompiler.PRECOMPILED;
+    String globalsSource = options.globals() != null ? options.globals() : plan.globals();
+    Set<String> globals = globalsSource == null ? Set.of() : GlobalsExports.names(globalsSource);
     for (PlanStep step : plan.steps().values()) {
       if (step.isJob()) {
         try {
-          compiled.put(step.id(), stepCompiler.compile(step, options.repoDir()));
+          compiled.put(step.id(), stepCompiler.compile(step, options.repoDir(), globals));
         } catch (RunFailureException e) {
           log.error("Error occurred during compilation");
           log.error(e.getMessage());
