@@ -103,4 +103,4 @@ function executeExpression({ source, context, link, log, immutable, operations, 
   });
 }
 
-module.exports = { executeExpression, loadModule, wrapOperation, thrownByAdaptor };
+module.exports = { executeExpression, loadModule };
