@@ -39,10 +39,6 @@ final class ExecutionPlan {
     this.credentials = credentials;
   }
 
-  String id() {
-    return id;
-  }
-
   /** The name the runtime logs ({@code Executing <name>}): the workflow name, else the plan id. */
   String displayName() {
     return name != null ? name : id != null ? id : "workflow";

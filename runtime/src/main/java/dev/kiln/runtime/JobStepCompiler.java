@@ -9,6 +9,7 @@ import dev.kiln.compiler.JobCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compiles job source with Kiln's compiler, importing from each of the step's adaptors the names
@@ -17,10 +18,10 @@ import java.util.List;
 final class JobStepCompiler implements StepCompiler {
 
   @Override
-  public CompiledStep compile(PlanStep step, Path repoDir) {
+  public CompiledStep compile(PlanStep step, Path repoDir, Set<String> globals) {
     // The reference engine compiles with the step name only, so steps without a name lose pos.src;
     // Kiln uses the name, else the id, which is also what the source map lookup uses.
-    CompileOptions options = CompileOptions.named(step.displayName());
+    CompileOptions options = CompileOptions.named(step.displayName()).withIgnoredImports(globals);
     for (String specifier : step.adaptors()) {
       AdaptorSpecifier adaptor = AdaptorSpecifier.parse(specifier);
       options = options.withAdaptor(new AdaptorImports(adaptor.name(), exportsOf(step, adaptor, repoDir), true));

@@ -86,13 +86,8 @@ final class NodeHost implements AutoCloseable {
   }
 
   String nodeVersion() {
-    return eval("process.versions.node");
-  }
-
-  /** Evaluates an expression in the host realm (for versions and diagnostics); returns its string value. */
-  String eval(String expression) {
     try {
-      return runtime.getExecutor("String(" + expression + ")").executeString();
+      return runtime.getExecutor("process.versions.node").executeString();
     } catch (JavetException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -94,6 +94,14 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void errorsInNamedJobFunctionsAreNotBlamedOnTheAdaptor() {
+    JsonNode error = run(job("fn", "fn(function named(s) { return s.data.x.y; })"), FIXTURE + "@1.0.0")
+        .finalState().path("errors").path("job-1");
+    assertThat(error.path("name").asText()).isEqualTo("RuntimeError");
+    assertThat(error.path("subtype").asText()).isEqualTo("TypeError");
+  }
+
+  @Test
   void anAdaptorThrowingAStringIsAJobError() {
     assertThat(run(job("errString", "errString()"), FIXTURE + "@1.0.0").finalState().path("errors").path("job-1"))
         .isEqualTo(RunFrames.lenient("{source: 'runtime', name: 'JobError', severity: 'fail', message: 'adaptor string'}"));

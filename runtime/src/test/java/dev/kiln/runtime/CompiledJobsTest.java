@@ -17,9 +17,16 @@ class CompiledJobsTest {
   private static final String FIXTURE = "@openfn/language-fixture@1.0.0";
 
   private static RunFrames run(String source, String stepName, String input) {
+    return run(source, stepName, input, null);
+  }
+
+  private static RunFrames run(String source, String stepName, String input, String globals) {
     ObjectNode meta = RunFrames.JSON.createObjectNode();
-    ObjectNode step = meta.putObject("plan").putObject("workflow").putArray("steps").addObject().put("id", "src")
-        .put("expression", source);
+    ObjectNode workflow = meta.putObject("plan").putObject("workflow");
+    if (globals != null) {
+      workflow.put("globals", globals);
+    }
+    ObjectNode step = workflow.putArray("steps").addObject().put("id", "src").put("expression", source);
     if (stepName != null) {
       step.put("name", stepName);
     }
@@ -102,5 +109,14 @@ class CompiledJobsTest {
     assertThat(error.path("type").asText()).isEqualTo("CompileError");
     assertThat(error.path("severity").asText()).isEqualTo("crash");
     assertThat(error.path("message").asText()).matches("My Step: .*\\(1:\\d+\\)");
+  }
+
+  @Test
+  void workflowGlobalsAreNotImportedFromTheAdaptor() {
+    String globals = "export const call = (f) => (s) => ({ ...s, data: 'from globals' });\nexport function helper() { return 1; }";
+    run("call(() => 1)", null, null, globals).assertFinalState("{data: 'from globals'}");
+    run("call(() => 1)").assertFinalState("{data: 1}");
+    assertThat(GlobalsExports.names(globals + "\nconst a = 1, b = 2;\nexport { a, b as c };")).containsExactly("call", "helper", "a", "c");
+    assertThat(GlobalsExports.names("export const = ;")).isEmpty();
   }
 }

@@ -28,7 +28,8 @@ final class RunProcessHarness {
   static Process start(int memoryMb, Path stderrFile, Path javetCache) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(
-        java, "-Xmx" + memoryMb + "m", "--enable-native-access=ALL-UNNAMED", "-Dkiln.javet.cache=" + javetCache,
+        java, "-Xmx" + memoryMb + "m", "-XX:+DisplayVMOutputToStderr", "--enable-native-access=ALL-UNNAMED",
+        "-Dkiln.javet.cache=" + javetCache,
         "-cp", System.getProperty("java.class.path"),
         "dev.kiln.runtime.RunProcessMain", "--memory-mb", Integer.toString(memoryMb));
     builder.redirectError(stderrFile.toFile());

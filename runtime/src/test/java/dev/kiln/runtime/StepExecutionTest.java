@@ -177,4 +177,18 @@ class StepExecutionTest {
     RunFrames hostile = precompiled("{workflow: {steps: [{id: 'h', expression: 'export default [s => ({toJSON() { throw new Error(\"nope\"); }})]'}]}}");
     assertThat(hostile.workflowError().path("message").asText()).isEqualTo("the state cannot be serialised to JSON: nope");
   }
+
+  @Test
+  void asynchronousThrowsEndTheRunInsteadOfTheProcess() {
+    JsonNode floating = precompiled("{workflow: {steps: [{id: 'a', expression: \"export default [s => { Promise.reject(new Error('floating')); return s; },"
+        + " s => new Promise(r => setTimeout(() => r(s), 20))]\"}]}}").workflowError();
+    assertThat(floating.path("type").asText()).isEqualTo("ExecutionError");
+    assertThat(floating.path("severity").asText()).isEqualTo("crash");
+    assertThat(floating.path("message").asText()).isEqualTo("Unhandled promise rejection: floating");
+    RunFrames timer = precompiled("{workflow: {steps: [{id: 'a', expression: \"export default [s => { setTimeout(() => { throw new Error('boom'); }, 0);"
+        + " return new Promise(r => setTimeout(() => r(s), 50)); }]\"}]}}");
+    assertThat(timer.workflowError().path("message").asText()).isEqualTo("Uncaught exception: boom");
+    assertThat(timer.workflowError().path("stepId").asText()).isEqualTo("a");
+    assertThat(timer.logLines()).anyMatch(l -> l.startsWith("R/T error Uncaught exception in job or adaptor code: Error: boom"));
+  }
 }
