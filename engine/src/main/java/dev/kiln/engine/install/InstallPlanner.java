@@ -75,10 +75,11 @@ final class InstallPlanner {
       List<Wanted> unresolved = new ArrayList<>();
       for (PackageManifest.Dependency dep : deps.values()) {
         Wanted wanted;
-        Path found = lookup(node.folder, dep.name());
-        Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
+        Path found;
         try {
-          wanted = Wanted.of(dep);
+          wanted = Wanted.of(dep); // checks the name before it is used as a path
+          found = lookup(node.folder, dep.name());
+          Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
           if (existing.isPresent() && satisfies(existing.get(), wanted)) {
             if (visited.add(found)) {
               queue.add(new Node(found, existing.get()));
@@ -159,7 +160,7 @@ final class InstallPlanner {
    * {@code <dir>/node_modules/<name>} walking up from {@code folder} to the repo, among packages
    * on disk and packages planned so far; null when there is none.
    */
-  Path lookup(Path folder, String name) {
+  private Path lookup(Path folder, String name) {
     for (Path dir = folder; dir != null && dir.startsWith(repo); dir = dir.getParent()) {
       if (dir.getFileName() != null && dir.getFileName().toString().equals("node_modules")) {
         continue;
@@ -180,7 +181,7 @@ final class InstallPlanner {
     return onDisk.computeIfAbsent(folder, InstallPlanner::readInstalled);
   }
 
-  static Optional<PackageManifest> readInstalled(Path folder) {
+  private static Optional<PackageManifest> readInstalled(Path folder) {
     try {
       JsonNode json = JSON.readTree(folder.resolve("package.json").toFile());
       String name = json.path("name").asText("");
