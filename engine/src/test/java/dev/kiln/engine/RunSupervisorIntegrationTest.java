@@ -143,9 +143,8 @@ class RunSupervisorIntegrationTest {
             + " return new Promise(resolve => setTimeout(() => resolve(s), 500)); }];"),
         null, SMALL, listener);
 
-    assertThat(outcome.failure()).isNotNull();
-    assertThat(outcome.failure().severity()).isEqualTo("crash");
-    assertThat(listener.ofType(RunEvent.WORKFLOW_ERROR)).hasSize(1);
+    assertFailure(outcome, listener, "ExecutionError", "crash", "");
+    assertThat(outcome.failure().message()).contains("async boom");
   }
 
   @Test
