@@ -185,6 +185,31 @@ class AdaptorInstallerTest {
   }
 
   @Test
+  void dependencyCyclesEnd() throws Exception {
+    registry.publish("cyclic", "1.0.0").dependency("ping", "^1").done();
+    registry.publish("ping", "1.0.0").dependency("pong", "^1").done();
+    registry.publish("pong", "1.0.0").dependency("ping", "^1").dependency("cyclic", "^1").done();
+
+    installer().install("cyclic@1.0.0");
+
+    assertThat(versionAt("node_modules/ping")).isEqualTo("1.0.0");
+    assertThat(versionAt("node_modules/pong")).isEqualTo("1.0.0");
+    assertThat(versionAt("node_modules/cyclic")).isEqualTo("1.0.0"); // the real name, next to the alias
+    assertThat(registry.tarballHits()).isEqualTo(3);
+  }
+
+  @Test
+  void bundledDependenciesComeFromTheTarball() throws Exception {
+    registry.publish("bundler", "1.0.0").bundledDependency("inside", "4.5.6").done();
+
+    installer().install("bundler@1.0.0");
+
+    assertThat(versionAt("node_modules/bundler_1.0.0/node_modules/inside")).isEqualTo("4.5.6");
+    assertThat(repo.resolve("node_modules/inside")).doesNotExist();
+    assertThat(registry.packumentHits("inside")).isZero();
+  }
+
+  @Test
   void installsNpmAliasDependencies() throws Exception {
     registry.publish("uses-alias", "1.0.0").dependency("renamed", "npm:real@^1.0.0").done();
     registry.publish("real", "1.3.0").done();

@@ -190,6 +190,15 @@ final class TestRegistry implements AutoCloseable {
       return this;
     }
 
+    /** A dependency shipped inside the tarball ({@code bundleDependencies}), not published. */
+    Publication bundledDependency(String name, String version) {
+      manifest.with("dependencies").put(name, version);
+      manifest.withArray("bundleDependencies").add(name);
+      files.put("node_modules/" + name + "/package.json",
+          "{\"name\":\"" + name + "\",\"version\":\"" + version + "\"}");
+      return this;
+    }
+
     Publication os(String... values) {
       var array = manifest.putArray("os");
       for (String v : values) array.add(v);
