@@ -172,6 +172,30 @@ class RunSupervisorIntegrationTest {
   }
 
   @Test
+  void aStateOverTheStateLimitIsKilled() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => ({ data: 'x'.repeat(60 << 20) })];"), null,
+        RunLimits.ofMemory(200, 60_000), listener);
+
+    assertFailure(outcome, listener, "StateTooLargeError", "kill", "State exceeds the limit of 50mb");
+  }
+
+  @Test
+  void aStateOverThePayloadLimitIsRedactedInItsEvents() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => ({ data: 'x'.repeat(2 << 20) })];"), null,
+        RunLimits.defaults().withPayloadLimitMb(1), listener);
+
+    assertThat(outcome.completed()).as("%s", outcome.failure()).isTrue();
+    assertThat(outcome.finalState()).isEqualTo("{\"data\":\"[REDACTED]\"}");
+    RunEvent step = listener.ofType(RunEvent.STEP_COMPLETE).get(0);
+    assertThat(step.state()).isEqualTo("{\"data\":\"[REDACTED]\"}");
+    assertThat(step.meta().path("redacted").asBoolean()).isTrue();
+  }
+
+  @Test
   void nonObjectFinalStateCompletesWithAWarning() {
     RecordingListener listener = new RecordingListener();
     RunOutcome outcome = TestPlans.run(TestPlans.oneStep("export default [() => 42];"), null, SMALL, listener);
