@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Whole-run timeout in ms; 0 (default) = none.")
   long runTimeoutMs;
 
-  @Option(names = {"-m", "--memory"}, paramLabel = "<mb>", defaultValue = "500",
+  @Option(names = "--memory", paramLabel = "<mb>", defaultValue = "500",
       description = "Run memory limit in MB (default: ${DEFAULT-VALUE}).")
   int memoryMb;
 
