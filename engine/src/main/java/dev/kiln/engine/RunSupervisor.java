@@ -70,6 +70,11 @@ public final class RunSupervisor implements AutoCloseable {
         RunProcessLauncher.ofCurrentJvm(), warmSpare);
   }
 
+  /** Run processes started and waiting for a run (the warm spare), for the worker's metrics. */
+  public int readyProcesses() {
+    return processes.ready();
+  }
+
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
   public RunOutcome run(RunRequest request, RunListener listener) {
     RunEmitter emitter = new RunEmitter(listener, request.planId());

@@ -44,6 +44,11 @@ final class WarmSpare implements AutoCloseable {
     return taken;
   }
 
+  /** Processes started and waiting for a run: 1 while a live spare is kept, else 0. */
+  synchronized int ready() {
+    return spare != null && spare.process().isAlive() ? 1 : 0;
+  }
+
   @Override
   public synchronized void close() {
     closed = true;

@@ -12,13 +12,16 @@ import java.util.function.Supplier;
 /**
  * The worker's HTTP API (spec §7.3): {@code GET /} and {@code GET /livez} answer 200 {@code OK}
  * as soon as the port is open, with or without Lightning; {@code POST /claim} makes one claim on
- * every workloop with a free slot and answers 200 {@code complete} if a run was claimed, else 204.
+ * every workloop with a free slot and answers 200 {@code complete} if a run was claimed, else 204;
+ * {@code GET /metrics} serves {@link WorkerMetrics} in Prometheus' text format.
  */
 final class HealthAndClaimEndpoints implements AutoCloseable {
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private final HttpServer server;
 
   /** @param claimAll one claim per loop with capacity; resolves to the number of runs claimed */
-  HealthAndClaimEndpoints(int port, Supplier<CompletableFuture<Integer>> claimAll) throws IOException {
+  HealthAndClaimEndpoints(int port, Supplier<CompletableFuture<Integer>> claimAll, Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", exchange -> {
@@ -34,6 +37,8 @@ final class HealthAndClaimEndpoints implements AutoCloseable {
           }
         } else if ("GET".equals(method) && ("/".equals(path) || "/livez".equals(path))) {
           respond(exchange, 200, "OK");
+        } else if ("GET".equals(method) && "/metrics".equals(path)) {
+          respond(exchange, 200, PROMETHEUS_TEXT, metrics.get());
         } else {
           respond(exchange, 404, "Not Found");
         }
@@ -47,8 +52,12 @@ final class HealthAndClaimEndpoints implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    respond(exchange, status, "text/plain; charset=utf-8", body);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }

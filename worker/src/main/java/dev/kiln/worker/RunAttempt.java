@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.CredentialResolver;
+import dev.kiln.engine.RunOutcome;
 import dev.kiln.engine.RunRequest;
 import dev.kiln.engine.RunSupervisor;
 import dev.kiln.lightning.phoenix.Reply;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,9 +47,12 @@ final class RunAttempt implements Runnable {
   private final WorkerConfig config;
   private final Map<String, String> versions;
   private final Runnable onFinish;
+  private final WorkerMetrics metrics;
+  private final long claimedAtNanos = System.nanoTime();
 
   RunAttempt(String runId, String runToken, RunTopic topic, RunSupervisor supervisor, PlanPreparer preparer,
-      WorkerConfig config, Map<String, String> versions, Runnable onFinish) {
+      WorkerConfig config, Map<String, String> versions, WorkerMetrics metrics, Runnable onFinish) {
+    this.metrics = metrics;
     this.runId = runId;
     this.runToken = runToken;
     this.topic = topic;
@@ -84,19 +89,20 @@ final class RunAttempt implements Runnable {
     }
     EventOutbox outbox = new EventOutbox(runId, this::send, config.batchLogs(), config.batchIntervalMs(),
         config.batchLimit());
+    Consumer<OutgoingEvent> events = metrics.observeRun(claimedAtNanos, outbox::accept);
     PreparedRun prepared;
     try {
       prepared = preparer.prepare(planReply.response(), runToken);
     } catch (RuntimeException e) {
       RunSettings defaults = RunSettings.resolve(RunOptions.NONE, config);
-      new RunEventTranslator(runId, JsonNodeFactory.instance.objectNode(), null, defaults, versions, outbox::accept)
+      new RunEventTranslator(runId, JsonNodeFactory.instance.objectNode(), null, defaults, versions, events)
           .failRun(new ExitReason("crash", "ValidationError", "The plan Lightning sent cannot be run: " + e.getMessage()));
       awaitDelivery(outbox);
       return;
     }
     RunSettings options = prepared.options();
     RunEventTranslator translator = new RunEventTranslator(
-        runId, prepared.plan(), prepared.dataclipId(), options, versions, outbox::accept);
+        runId, prepared.plan(), prepared.dataclipId(), options, versions, events);
 
     CompletableFuture<Reply> dataclip = prepared.dataclipId() == null ? null
         : topic.push(Events.FETCH_DATACLIP, idPayload(prepared.dataclipId()));
@@ -123,8 +129,9 @@ final class RunAttempt implements Runnable {
       return reply.response() == null || reply.response().isNull()
           ? JsonNodeFactory.instance.objectNode() : reply.response();
     };
-    supervisor.run(new RunRequest(prepared.plan(), input, options.limits(), options.runtimeOptions(), resolver),
-        translator);
+    RunOutcome outcome = supervisor.run(
+        new RunRequest(prepared.plan(), input, options.limits(), options.runtimeOptions(), resolver), translator);
+    metrics.runProcessPeakMemory(outcome.peakRssMb());
     translator.failRun(new ExitReason("exception", "ExecutionError", "The engine ended the run without an outcome"));
     awaitDelivery(outbox);
   }
@@ -143,7 +150,7 @@ final class RunAttempt implements Runnable {
   }
 
   private CompletableFuture<Void> send(String event, ObjectNode payload) {
-    return topic.push(event, payload).thenCompose(reply -> reply.isOk()
+    return metrics.eventInFlight(topic.push(event, payload)).thenCompose(reply -> reply.isOk()
         ? CompletableFuture.<Void>completedFuture(null)
         : CompletableFuture.<Void>failedFuture(new IllegalStateException(reply.describe(event))));
   }

@@ -55,6 +55,7 @@ public final class WorkerService {
   private final PhoenixSocket socket;
   private final PhoenixChannel queue;
   private final HealthAndClaimEndpoints http;
+  private final WorkerMetrics metrics;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
   private volatile int exitCode;
@@ -70,7 +71,8 @@ public final class WorkerService {
     for (Workloop workloop : config.workloops()) {
       loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs()));
     }
-    this.http = new HealthAndClaimEndpoints(config.port(), this::claimAll);
+    this.metrics = new WorkerMetrics(supervisor::readyProcesses);
+    this.http = new HealthAndClaimEndpoints(config.port(), this::claimAll, metrics::scrape);
     Map<String, String> params = new LinkedHashMap<>();
     params.put("token", WorkerToken.mint(config.secret(), workerId, Instant.now()));
     params.put("api_version", API_VERSION);
@@ -109,6 +111,7 @@ public final class WorkerService {
       @Override
       public void connected() {
         LOG.fine("connected to " + config.lightningUrl());
+        metrics.connected();
       }
 
       @Override
@@ -142,7 +145,7 @@ public final class WorkerService {
       return CompletableFuture.completedFuture(List.of());
     }
     ClaimRequest request = new ClaimRequest(1, config.workerName(), workloop.queues());
-    return queue.push(Events.CLAIM, request, Duration.ofMillis(config.claimTimeoutMs())).thenApply(reply -> {
+    return metrics.claim(queue.push(Events.CLAIM, request, Duration.ofMillis(config.claimTimeoutMs())).thenApply(reply -> {
       if (reply.status() == Reply.Status.TIMEOUT) {
         LOG.warning("TIMEOUT on claim. Runs may be lost.");
       }
@@ -153,7 +156,7 @@ public final class WorkerService {
       List<ClaimedRun> runs = response == null || !response.has("runs") ? List.of()
           : LightningJson.read(response, ClaimReply.class).runs();
       return verified(runs == null ? List.of() : runs);
-    });
+    }));
   }
 
   /**
@@ -183,7 +186,7 @@ public final class WorkerService {
     LOG.info("claimed run " + run.id() + " (" + loop.workloop().id() + ")");
     RunTopic topic = new ChannelRunTopic(socket, run.id(), run.token(), Duration.ofMillis(config.messageTimeoutMs()));
     Thread.ofVirtual().name("kiln-run-" + run.id()).start(new RunAttempt(run.id(), run.token(), topic, supervisor,
-        preparer, config, versions, () -> {
+        preparer, config, versions, metrics, () -> {
           LOG.info("run " + run.id() + " done");
           loop.runFinished();
         }));

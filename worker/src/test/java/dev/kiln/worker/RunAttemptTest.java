@@ -23,6 +23,7 @@ class RunAttemptTest {
   private final List<String> pushed = new CopyOnWriteArrayList<>();
   private final AtomicInteger leaves = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
+  private final WorkerMetrics metrics = new WorkerMetrics(() -> 0);
   private JsonNode runComplete;
 
   /** A run channel that joins, answers fetch:plan with {@code planReply} and ok to everything else. */
@@ -52,7 +53,7 @@ class RunAttemptTest {
   private void attempt(Reply planReply, RunAttempt.PlanPreparer preparer) {
     try (RunSupervisor supervisor = RunSupervisor.create(repo, false)) {
       new RunAttempt("r1", "token", topic(planReply), supervisor, preparer, RunEventTranslatorTest.config(),
-          Map.of("worker", "1", "engine", "1"), finished::incrementAndGet).run();
+          Map.of("worker", "1", "engine", "1"), metrics, finished::incrementAndGet).run();
     }
   }
 
@@ -74,6 +75,8 @@ class RunAttemptTest {
     assertThat(pushed).endsWith("run:complete");
     assertThat(runComplete.path("reason").asText()).isEqualTo("crash");
     assertThat(runComplete.path("error_message").asText()).contains("edge e1 has no target_job_id");
+    assertThat(metrics.scrape()).contains("kiln_worker_runs_total{reason=\"crash\"} 1.0")
+        .contains("kiln_worker_events_in_flight 0.0");
     assertThat(leaves).hasValue(1);
     assertThat(finished).hasValue(1);
   }
