@@ -73,7 +73,7 @@ function getModuleEntryPoint(root) {
   if (typeof exp === 'string') entry = exp;
   else if (exp && exp['.']) {
     const dot = exp['.'];
-    entry = typeof dot === 'string' ? dot : dot.import ?? dot.default ?? dot.require;
+    entry = typeof dot === 'string' ? dot : dot.require ?? dot.import ?? dot.default;
     if (entry && typeof entry === 'object') entry = entry.default;
   }
   entry = entry ?? pkg.main ?? 'index.js';
