@@ -53,8 +53,11 @@ public final class RunProcessLauncher {
     return String.join(File.pathSeparator, entries);
   }
 
-  /** The command line of a run process with the given memory limit. */
-  List<String> command(int memoryLimitMb) {
+  /**
+   * The command line of a run process with the given memory limit that imports the given adaptor
+   * folders before it is ready.
+   */
+  List<String> command(int memoryLimitMb, List<Path> preloads) {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     // The Java heap holds the compiler's work: it gets the run's limit. An exhausted heap ends
@@ -79,11 +82,15 @@ public final class RunProcessLauncher {
     command.add(mainClass);
     command.add("--memory-mb");
     command.add(Integer.toString(memoryLimitMb));
+    for (Path preload : preloads) {
+      command.add("--preload");
+      command.add(preload.toString());
+    }
     return command;
   }
 
-  LaunchedProcess start(int memoryLimitMb) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(memoryLimitMb));
+  LaunchedProcess start(int memoryLimitMb, List<Path> preloads) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(memoryLimitMb, preloads));
     Map<String, String> env = builder.environment();
     Map<String, String> parent = Map.copyOf(env);
     env.clear();

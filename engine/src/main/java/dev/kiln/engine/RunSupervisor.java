@@ -112,14 +112,15 @@ public final class RunSupervisor implements AutoCloseable {
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
         request.inputState() == null ? "{}" : request.inputState());
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
-    return supervise(runFrame, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
+    return supervise(runFrame, plan, stepTimeoutMs, limits, emitter);
   }
 
   private RunOutcome supervise(
-      Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+      Frame runFrame, ObjectNode plan, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+    Map<String, String> stepNames = Plans.stepNames(plan);
     LaunchedProcess launched;
     try {
-      launched = processes.take(limits.memoryLimitMb());
+      launched = processes.take(limits.memoryLimitMb(), AdaptorPreloads.of(plan, repoDir));
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }

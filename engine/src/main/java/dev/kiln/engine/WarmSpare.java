@@ -1,10 +1,13 @@
 package dev.kiln.engine;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Keeps one run process starting ahead of the next run, so that run finds the JVM and Node up
- * (a run process needs ~0.5–0.8 s to be ready). The spare is for the memory limit of the last
+ * Keeps one run process starting ahead of the next run, so that run finds the JVM and Node up,
+ * the compiler warmed and the last run's adaptors imported (a run process needs ~0.5–0.8 s to be
+ * ready, language-common's import ~0.5 s more). The spare is for the memory limit of the last
  * run; a run with another limit gets a fresh process and the spare is replaced. Off (each run
  * starts its own process) for one-shot use such as {@code kiln run}, where a spare would be a
  * wasted process.
@@ -20,8 +23,12 @@ final class WarmSpare implements AutoCloseable {
     this.enabled = enabled;
   }
 
-  /** A process for this run: the spare when it fits and is alive, else a new one. */
-  synchronized LaunchedProcess take(int memoryLimitMb) throws IOException {
+  /**
+   * A process for this run: the spare when it fits and is alive, else a new one. The next spare
+   * preloads this run's adaptor folders (the likeliest next ones); a process started for this run
+   * itself preloads nothing (the run frame follows at once).
+   */
+  synchronized LaunchedProcess take(int memoryLimitMb, List<Path> preloads) throws IOException {
     LaunchedProcess taken = null;
     if (spare != null) {
       if (spare.memoryLimitMb() == memoryLimitMb && spare.process().isAlive()) {
@@ -32,11 +39,11 @@ final class WarmSpare implements AutoCloseable {
       spare = null;
     }
     if (taken == null) {
-      taken = launcher.start(memoryLimitMb);
+      taken = launcher.start(memoryLimitMb, List.of());
     }
     if (enabled && !closed) {
       try {
-        spare = launcher.start(memoryLimitMb);
+        spare = launcher.start(memoryLimitMb, preloads);
       } catch (IOException e) {
         spare = null; // the next run starts its own process and reports what fails
       }

@@ -102,10 +102,28 @@ final class NodeHost implements AutoCloseable {
     return call("compileConditions", edgesJson);
   }
 
+  /**
+   * Imports an installed adaptor (its folder) before the run arrives, so the run's import finds it
+   * evaluated; the process serves one run, so the instances are still the run's own.
+   *
+   * @return null when loaded, else why not (the run's own import will report it properly)
+   */
+  String preload(String adaptorRoot) {
+    bridge.stepDone(null, null);
+    call("preload", adaptorRoot);
+    StepOutcome report = awaitReport();
+    return report == NEVER_SETTLED ? "the import never settled" : report.metaJson().equals("{}") ? null : report.metaJson();
+  }
+
   /** Runs one step and pumps the event loop until it reports back. */
   StepOutcome runStep(String stepJson, String inputText) {
     bridge.stepDone(null, null);
     call("runStep", stepJson, inputText);
+    return awaitReport();
+  }
+
+  /** Pumps the event loop until the host reports through {@code bridge.stepDone}. */
+  private StepOutcome awaitReport() {
     while (bridge.pending == null) {
       boolean more = runtime.await(V8AwaitMode.RunOnce);
       if (!more && bridge.pending == null) {

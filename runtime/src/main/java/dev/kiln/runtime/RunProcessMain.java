@@ -4,6 +4,8 @@ import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.compiler.CompileOptions;
+import dev.kiln.compiler.JobCompiler;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
@@ -16,6 +18,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The run process: {@code java -Xmx<limit>m -cp <cp> dev.kiln.runtime.RunProcessMain --memory-mb <limit>}.
@@ -50,6 +54,7 @@ public final class RunProcessMain {
     NodeHost.configureProcess(processArgs.heapLimitMb());
     // never closed: the process halts right after the run, abandoning whatever job code left open
     NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
+    warmUp(host, processArgs, stderr);
     exit(serve(host, frames, stderr));
   }
 
@@ -87,6 +92,25 @@ public final class RunProcessMain {
     return 0;
   }
 
+  /**
+   * Work done before {@code ready}, while a warm process waits for its run: the compiler's classes
+   * loaded and compiled once, and the adaptors named by {@code --preload} imported (into this
+   * process only, which serves one run).
+   */
+  private static void warmUp(NodeHost host, ProcessArgs args, PrintStream stderr) {
+    try {
+      JobCompiler.compile("fn(s => s);", CompileOptions.named("warm-up"));
+    } catch (RuntimeException e) {
+      stderr.println("RunProcessMain: compiler warm-up failed: " + e);
+    }
+    for (String adaptorRoot : args.preloads()) {
+      String problem = host.preload(adaptorRoot);
+      if (problem != null) {
+        stderr.println("RunProcessMain: could not preload " + adaptorRoot + ": " + problem);
+      }
+    }
+  }
+
   /** Exits without waiting for timers or sockets job code may have left open. */
   private static void exit(int code) {
     System.out.flush();
@@ -99,11 +123,19 @@ public final class RunProcessMain {
     return v != null ? v : "dev";
   }
 
-  /** {@code --memory-mb <n>}: the run's memory limit; V8's old space gets it (0: V8's default). */
-  record ProcessArgs(int heapLimitMb) {
+  /**
+   * {@code --memory-mb <n>}: the run's memory limit; V8's old space gets it (0: V8's default).
+   * {@code --preload <adaptor folder>} (repeatable): an installed adaptor to import before {@code ready}.
+   */
+  record ProcessArgs(int heapLimitMb, List<String> preloads) {
     static ProcessArgs parse(String[] args) {
       int memory = 0;
+      List<String> preloads = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
+        if ("--preload".equals(args[i]) && i + 1 < args.length) {
+          preloads.add(args[++i]);
+          continue;
+        }
         if ("--memory-mb".equals(args[i]) && i + 1 < args.length) {
           try {
             memory = Integer.parseInt(args[++i]);
@@ -111,10 +143,11 @@ public final class RunProcessMain {
             throw new IllegalArgumentException("--memory-mb needs a number of megabytes, got " + args[i]);
           }
         } else {
-          throw new IllegalArgumentException("unknown argument " + args[i] + " (usage: --memory-mb <n>)");
+          throw new IllegalArgumentException(
+              "unknown argument " + args[i] + " (usage: --memory-mb <n> [--preload <adaptor folder>]...)");
         }
       }
-      return new ProcessArgs(memory);
+      return new ProcessArgs(memory, List.copyOf(preloads));
     }
   }
 }

@@ -4,7 +4,7 @@
 const { createLogger } = require('./logger.js');
 const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
-const { parseRegex } = require('./linker.js');
+const { parseRegex, preloadAdaptor } = require('./linker.js');
 
 /** Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. */
 function redirectStdio(bridge) {
@@ -43,6 +43,14 @@ function createHost(bridge) {
   process.on('unhandledRejection', uncaught('Unhandled promise rejection'));
 
   return {
+    /** Imports an adaptor folder ahead of the run; reports through bridge.stepDone('{}' | {error}). */
+    preload(root) {
+      preloadAdaptor(root).then(
+        () => bridge.stepDone('{}', null),
+        (e) => bridge.stepDone(JSON.stringify({ error: String(e?.message ?? e) }), null),
+      );
+    },
+
     /** Run-wide options (see RunOptions.toHostJson); creates the loggers and the ADA console. */
     init(optionsJson) {
       const o = JSON.parse(optionsJson);

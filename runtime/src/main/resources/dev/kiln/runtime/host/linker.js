@@ -136,6 +136,14 @@ function createLinker({ modules = {}, repo, whitelist = [], log }) {
   };
 }
 
+/**
+ * Imports an installed adaptor (its folder) into this Node runtime's module map before the run is
+ * known: a warm run process serves one run, so the run still gets instances nobody else used.
+ */
+async function preloadAdaptor(root) {
+  await import(pathToFileURL(getModuleEntryPoint(root).path).href);
+}
+
 module.exports = {
-  createLinker, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
+  createLinker, preloadAdaptor, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
 };
