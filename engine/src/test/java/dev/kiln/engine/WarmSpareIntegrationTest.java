@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -25,24 +23,20 @@ class WarmSpareIntegrationTest {
         .toList();
   }
 
-  /**
-   * The run processes once those of finished runs are gone: a run returns at its final frame, and
-   * its process exits right after. The newest process is the spare; the older ones must exit.
-   */
-  private static List<ProcessHandle> afterFinishedRunsExit() throws Exception {
-    List<ProcessHandle> all = runProcesses().stream()
-        .sorted(Comparator.comparing(p -> p.info().startInstant().orElse(Instant.MIN))).toList();
-    for (ProcessHandle finished : all.subList(0, Math.max(0, all.size() - 1))) {
-      finished.onExit().get(10, TimeUnit.SECONDS);
-    }
-    return runProcesses();
-  }
-
-  private static void assertRuns(RunSupervisor supervisor, RunLimits limits) {
+  /** Runs a job; returns the pid of the run process that ran it. */
+  private static long runOn(RunSupervisor supervisor, RunLimits limits) {
+    RecordingListener listener = new RecordingListener();
     RunOutcome outcome = supervisor.run(
-        RunRequest.of(TestPlans.oneStep(JOB), "{\"data\":{\"n\":1}}").withLimits(limits), e -> { });
+        RunRequest.of(TestPlans.oneStep(JOB), "{\"data\":{\"n\":1}}").withLimits(limits), listener);
     assertThat(outcome.failure()).isNull();
     assertThat(RecordingListener.json(outcome.finalState()).at("/data/n").asInt()).isEqualTo(2);
+    return listener.ofType(RunEvent.WORKFLOW_START).get(0).meta().path("processId").asLong();
+  }
+
+  /** The run processes alive once the process of a finished run has exited. */
+  private static List<ProcessHandle> othersAfter(long finishedPid) throws Exception {
+    ProcessHandle.of(finishedPid).ifPresent(p -> p.onExit().join());
+    return runProcesses();
   }
 
   @Test
@@ -50,14 +44,16 @@ class WarmSpareIntegrationTest {
     List<ProcessHandle> spares;
     try (RunSupervisor supervisor = new RunSupervisor(TestPlans.REPO,
         new PlanAutoinstaller(spec -> "0.0.0"), RunProcessLauncher.ofCurrentJvm(), true)) {
-      assertRuns(supervisor, RunLimits.defaults());
-      spares = afterFinishedRunsExit();
+      long first = runOn(supervisor, RunLimits.defaults());
+      spares = othersAfter(first);
       assertThat(spares).as("the spare started for the next run").hasSize(1);
-      assertRuns(supervisor, RunLimits.defaults());
-      // the second run took the spare: it ends with that run (an idle spare would wait for ever)
-      spares.get(0).onExit().get(10, TimeUnit.SECONDS);
-      assertRuns(supervisor, RunLimits.ofMemory(300, 60_000));
-      spares = afterFinishedRunsExit();
+
+      long second = runOn(supervisor, RunLimits.defaults());
+      assertThat(second).as("the second run ran on the spare").isEqualTo(spares.get(0).pid());
+
+      long third = runOn(supervisor, RunLimits.ofMemory(300, 60_000));
+      assertThat(third).as("another memory limit needs another process").isNotEqualTo(second);
+      spares = othersAfter(third);
       assertThat(spares).hasSize(1);
     }
     for (ProcessHandle spare : spares) {
@@ -77,12 +73,14 @@ class WarmSpareIntegrationTest {
     try (RunSupervisor supervisor = new RunSupervisor(repo,
         new PlanAutoinstaller(spec -> "1.0.0"), RunProcessLauncher.ofCurrentJvm(), true)) {
       for (int run = 1; run <= 3; run++) {
+        RecordingListener listener = new RecordingListener();
         RunOutcome outcome = supervisor.run(RunRequest.of(
-            TestPlans.oneStep("job", job, "@openfn/language-counter"), "{}").withLimits(RunLimits.defaults()), e -> { });
+            TestPlans.oneStep("job", job, "@openfn/language-counter"), "{}").withLimits(RunLimits.defaults()), listener);
         assertThat(outcome.failure()).isNull();
         assertThat(RecordingListener.json(outcome.finalState()).at("/data/calls").asInt())
             .as("run %d: the adaptor's module state is the run's own", run).isEqualTo(1);
-        List<ProcessHandle> spares = afterFinishedRunsExit();
+        List<ProcessHandle> spares =
+            othersAfter(listener.ofType(RunEvent.WORKFLOW_START).get(0).meta().path("processId").asLong());
         assertThat(spares).hasSize(1);
         assertThat(spares.get(0).info().commandLine().orElse(""))
             .contains("--preload " + adaptor.toAbsolutePath());
