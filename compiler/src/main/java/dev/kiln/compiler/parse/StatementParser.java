@@ -657,9 +657,6 @@ abstract class StatementParser extends ExpressionParser {
       boolean oldStrict = strict;
       boolean useStrict = false;
       boolean nonSimple = !isSimpleParamList(params);
-      if (type != TokenType.BRACE_L) {
-        throw unexpected();
-      }
       if (!oldStrict || nonSimple) {
         useStrict = strictDirective(end);
         if (useStrict && nonSimple) {
