@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Kiln's trees equal acorn's (the parser the reference uses), field by field and offset by
  * offset: acorn 8.15.0 from the npm registry, run in real Node (Javet), parses the same files
- * with {@code ecmaVersion: 2024} (ES2023 plus the regex {@code v} flag). Kiln parses them with the large-literal fast path off (the
- * fast path replaces subtrees on purpose; {@link PureLiteralDifferentialTest} covers it).
+ * with {@code ecmaVersion: 2024} (ES2023 plus the regex {@code v} flag). Kiln parses them with
+ * the large-literal fast path off (the fast path replaces subtrees on purpose;
+ * {@link PureLiteralDifferentialTest} covers it).
  */
 @Tag("integration")
 class AcornOracleTest {
