@@ -34,6 +34,7 @@ import dev.kiln.compiler.ast.VariableDeclarator;
 import dev.kiln.compiler.ast.WhileStatement;
 import dev.kiln.compiler.ast.WithStatement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ abstract class StatementParser extends ExpressionParser {
     enterScope(Scope.TOP);
     readNextToken();
     List<Node> body = new ArrayList<>();
-    Set<String> exports = new java.util.HashSet<>();
+    Set<String> exports = new HashSet<>();
     while (type != TokenType.EOF) {
       body.add(parseStatement(null, true, exports));
     }

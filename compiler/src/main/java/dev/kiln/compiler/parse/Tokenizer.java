@@ -346,8 +346,7 @@ abstract class Tokenizer {
   private void operator(int size, TokenType plain) {
     String text = input.substring(pos, pos + size);
     pos += size;
-    boolean assign = text.length() > 1 && text.endsWith("=") && plain != TokenType.EQUALITY
-        && !(plain == TokenType.RELATIONAL);
+    boolean assign = text.length() > 1 && text.endsWith("=") && plain != TokenType.RELATIONAL;
     finish(assign ? TokenType.ASSIGN : plain, text.intern());
   }
 
