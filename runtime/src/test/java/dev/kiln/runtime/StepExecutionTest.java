@@ -153,6 +153,15 @@ class StepExecutionTest {
   }
 
   @Test
+  void aMalformedInputStateIsAValidationError() {
+    JsonNode error = InJvmRuns.runMeta((com.fasterxml.jackson.databind.node.ObjectNode) RunFrames.lenient(
+        "{plan: {workflow: {steps: [{id: 'a', expression: 'export default [s => s]'}]}}, options: {compile: false}}"),
+        "{\"data\": ", StepCompiler.PRECOMPILED).workflowError();
+    assertThat(error.path("type").asText()).isEqualTo("ValidationError");
+    assertThat(error.path("message").asText()).startsWith("The input state of step a is not valid JSON: ");
+  }
+
+  @Test
   void aPromiseThatCanNeverSettleEndsTheRunInsteadOfHanging() {
     JsonNode error = precompiled("{workflow: {steps: [{id: 'stuck', expression: 'export default [s => new Promise(() => {})]'}]}}")
         .workflowError();
