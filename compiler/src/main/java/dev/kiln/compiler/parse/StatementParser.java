@@ -274,7 +274,7 @@ abstract class StatementParser extends ExpressionParser {
   private Node parseBreakContinue(int start, boolean isBreak) {
     next();
     Identifier label = null;
-    if (!eat(TokenType.SEMI) && !insertSemicolon()) {
+    if (!eat(TokenType.SEMI) && !canInsertSemicolon()) {
       if (type != TokenType.NAME) {
         throw unexpected();
       }
@@ -459,7 +459,7 @@ abstract class StatementParser extends ExpressionParser {
     }
     next();
     Node argument = null;
-    if (!eat(TokenType.SEMI) && !insertSemicolon()) {
+    if (!eat(TokenType.SEMI) && !canInsertSemicolon()) {
       argument = parseExpression();
       semicolon();
     }
@@ -657,9 +657,6 @@ abstract class StatementParser extends ExpressionParser {
       boolean oldStrict = strict;
       boolean useStrict = false;
       boolean nonSimple = !isSimpleParamList(params);
-      if (type != TokenType.BRACE_L) {
-        throw unexpected();
-      }
       if (!oldStrict || nonSimple) {
         useStrict = strictDirective(end);
         if (useStrict && nonSimple) {
