@@ -1,0 +1,16 @@
+package dev.kiln.runtime;
+
+import java.util.List;
+
+/**
+ * A step's expression as the host runs it.
+ *
+ * @param code an ES module whose default export is the array of operations
+ * @param sourceMapJson the compiler's source map, or null (precompiled code has none)
+ * @param operations the top-level operations {@code (name, line)} for adaptor-error attribution
+ */
+record CompiledStep(String code, String sourceMapJson, List<OperationRef> operations) {
+
+  /** A top-level operation of the job source: the callee's name and its 1-based line. */
+  record OperationRef(String name, int line) {}
+}

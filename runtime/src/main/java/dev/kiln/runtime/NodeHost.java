@@ -1,0 +1,222 @@
+package dev.kiln.runtime;
+
+import com.caoccao.javet.annotations.V8Function;
+import com.caoccao.javet.enums.V8AwaitMode;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.NodeRuntime;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.options.NodeRuntimeOptions;
+import com.caoccao.javet.values.reference.V8ValueFunction;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An embedded Node.js runtime running the host scripts in {@code resources/dev/kiln/runtime/host/}.
+ * Java drives the plan; this class runs one step at a time, pumping Node's event loop until the
+ * step reports back. Single-threaded: every call must come from the thread that created it.
+ */
+final class NodeHost implements AutoCloseable {
+  private static final String HOST_RESOURCES = "/dev/kiln/runtime/host/";
+  private static final AtomicBoolean FLAGS_SET = new AtomicBoolean();
+  private static final long TIMEOUT_GRACE_MS = 500;
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "kiln-step-watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private static final StepOutcome NEVER_SETTLED = new StepOutcome(
+      "{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"RuntimeCrash\",\"severity\":\"crash\",\"message\":"
+          + "\"The step never finished: its operations wait for a promise that nothing will ever settle"
+          + " (no timers, I/O or callbacks are pending). Make every operation return or resolve.\"}}",
+      null);
+
+  private final NodeRuntime runtime;
+  private final Bridge bridge;
+  private final V8ValueObject host;
+
+  private NodeHost(NodeRuntime runtime, Bridge bridge, V8ValueObject host) {
+    this.runtime = runtime;
+    this.bridge = bridge;
+    this.host = host;
+  }
+
+  /**
+   * Sets the process-wide V8 and Node flags (only the first call in a JVM has an effect: V8 reads
+   * them once) and loads the native library from the machine's cache.
+   */
+  static void configureProcess(int heapLimitMb) {
+    if (FLAGS_SET.compareAndSet(false, true)) {
+      JavetLibrary.install();
+      if (heapLimitMb > 0) {
+        NodeRuntimeOptions.V8_FLAGS.setMaxOldSpaceSize(heapLimitMb);
+      }
+      NodeRuntimeOptions.NODE_FLAGS.setNoWarnings(true).setCustomFlags(new String[] {"--experimental-vm-modules"});
+    }
+  }
+
+  /** A fresh Node runtime with the host loaded; logs go to {@code logs}, stray output to {@code stderr}. */
+  static NodeHost create(LogSink logs, PrintStream stderr) {
+    configureProcess(0);
+    try {
+      NodeRuntime runtime = V8Host.getNodeInstance().createV8Runtime();
+      Bridge bridge = new Bridge(logs, stderr);
+      try (V8ValueObject bridgeObject = runtime.createV8ValueObject();
+          V8ValueFunction bootstrap =
+              runtime.getExecutor(resource("bootstrap.js")).execute()) {
+        bridgeObject.bind(bridge);
+        try (V8ValueFunction load = bootstrap.call(null, bridgeObject);
+            V8ValueObject hostModule = load.call(null, "host.js")) {
+          V8ValueObject host = hostModule.invoke("createHost", bridgeObject);
+          return new NodeHost(runtime, bridge, host);
+        }
+      }
+    } catch (JavetException e) {
+      throw new IllegalStateException("cannot start the Node host: " + e.getMessage(), e);
+    }
+  }
+
+  static String resource(String name) {
+    try (InputStream in = NodeHost.class.getResourceAsStream(HOST_RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing host resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String nodeVersion() {
+    try {
+      return runtime.getExecutor("process.versions.node").executeString();
+    } catch (JavetException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  void init(String optionsJson) {
+    call("init", optionsJson);
+  }
+
+  /** Compiles the edge conditions; returns the JSON array of error messages. */
+  String compileConditions(String edgesJson) {
+    return call("compileConditions", edgesJson);
+  }
+
+  /**
+   * Runs one step and pumps the event loop until it reports back. {@code timeoutMs > 0} is the
+   * step timeout the host enforces with a JS timer; if JavaScript is still busy
+   * {@value #TIMEOUT_GRACE_MS} ms later (a synchronous endless loop never lets that timer fire),
+   * execution is terminated from a watchdog thread and the step ends with the same
+   * {@code TimeoutError}. The runtime must not be used for another step after that.
+   */
+  StepOutcome runStep(String stepJson, String inputText, long timeoutMs) {
+    bridge.stepDone(null, null);
+    AtomicBoolean terminated = new AtomicBoolean();
+    ScheduledFuture<?> watchdog = timeoutMs > 0
+        ? WATCHDOG.schedule(() -> {
+            if (bridge.pending == null) {
+              terminated.set(true);
+              runtime.terminateExecution();
+            }
+          }, timeoutMs + TIMEOUT_GRACE_MS, TimeUnit.MILLISECONDS)
+        : null;
+    try {
+      call("runStep", stepJson, inputText);
+      while (bridge.pending == null) {
+        boolean more = runtime.await(V8AwaitMode.RunOnce);
+        if (terminated.get()) {
+          return timedOut(timeoutMs);
+        }
+        if (!more && bridge.pending == null) {
+          runtime.await(V8AwaitMode.RunNoWait);
+          if (bridge.pending == null) {
+            return NEVER_SETTLED;
+          }
+        }
+      }
+      return bridge.pending;
+    } catch (RuntimeException e) {
+      if (terminated.get()) {
+        return timedOut(timeoutMs);
+      }
+      throw e;
+    } finally {
+      if (watchdog != null) {
+        watchdog.cancel(false);
+      }
+    }
+  }
+
+  private static StepOutcome timedOut(long timeoutMs) {
+    return new StepOutcome("{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"TimeoutError\",\"severity\":\"kill\","
+        + "\"message\":\"Job took longer than " + timeoutMs + "ms to complete\"}}", null);
+  }
+
+  private String call(String function, Object... args) {
+    try {
+      Object result = host.invokeObject(function, args);
+      return result == null ? null : result.toString();
+    } catch (JavetException e) {
+      throw new IllegalStateException("host." + function + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes the runtime at once: timers and sockets job code left behind are abandoned, not awaited. */
+  @Override
+  public void close() {
+    try {
+      runtime.setStopping(true);
+      host.close();
+      runtime.close();
+    } catch (JavetException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The Java object the host scripts call (bound as {@code bridge}). */
+  public static final class Bridge {
+    private final LogSink logs;
+    private final PrintStream stderr;
+    private volatile StepOutcome pending;
+
+    Bridge(LogSink logs, PrintStream stderr) {
+      this.logs = logs;
+      this.stderr = stderr;
+    }
+
+    @V8Function
+    public String resource(String name) {
+      return NodeHost.resource(name);
+    }
+
+    @V8Function
+    public void log(String level, String name, String messageJson, String time) {
+      logs.log(level, name, messageJson, time);
+    }
+
+    @V8Function
+    public void stderr(String text) {
+      stderr.print(text);
+      stderr.flush();
+    }
+
+    @V8Function
+    public void stepDone(String metaJson, String stateText) {
+      pending = metaJson == null ? null : new StepOutcome(metaJson, stateText);
+    }
+
+    StepOutcome pending() {
+      return pending;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.kiln.runtime;
+
+import com.caoccao.javet.interop.loader.JavetLibLoader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.runtime.protocol.Frame;
+import dev.kiln.runtime.protocol.FrameReader;
+import dev.kiln.runtime.protocol.FrameType;
+import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The run process: {@code java -Xmx<limit>m -cp <cp> dev.kiln.runtime.RunProcessMain --memory-mb <limit>}.
+ * Creates the Node runtime, writes {@code ready}, reads one {@code run} frame from stdin, runs it,
+ * writes its frames to stdout and exits 0. stdout carries nothing but frames: it is captured once
+ * at start, and {@code System.out} and Node's {@code process.stdout} are redirected to stderr.
+ */
+public final class RunProcessMain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RunProcessMain() {}
+
+  public static void main(String[] args) throws IOException {
+    FrameWriter out = new FrameWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+    PrintStream stderr = System.err;
+    System.setOut(stderr);
+    ProcessArgs processArgs;
+    try {
+      processArgs = ProcessArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      stderr.println("RunProcessMain: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    FrameSink frames = frame -> {
+      try {
+        out.write(frame);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the parent closed the frame stream", e);
+      }
+    };
+    NodeHost.configureProcess(processArgs.heapLimitMb());
+    // never closed: the process halts right after the run, abandoning whatever job code left open
+    NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
+    exit(serve(host, frames, stderr));
+  }
+
+  /** Writes ready, reads and runs the one run frame; returns the exit code. */
+  private static int serve(NodeHost host, FrameSink frames, PrintStream stderr) throws IOException {
+    frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
+        .put("pid", ProcessHandle.current().pid())
+        .set("versions", JSON.createObjectNode()
+            .put("node", host.nodeVersion())
+            .put("javet", JavetLibLoader.LIB_VERSION)
+            .put("runtime", version()))
+        .toString()));
+    Frame run = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in))).read();
+    if (run == null) {
+      stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
+      return 0;
+    }
+    if (!FrameType.RUN.equals(run.type())) {
+      stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
+      return 2;
+    }
+    JsonNode meta;
+    try {
+      meta = JSON.readTree(run.metaJson());
+    } catch (JsonProcessingException e) {
+      frames.send(Frame.of(FrameType.WORKFLOW_ERROR, JSON.createObjectNode()
+          .put("type", "ExecutionError")
+          .put("message", "The run frame's meta is not valid JSON: " + e.getOriginalMessage())
+          .put("severity", "exception")
+          .put("time", Clock.nowNanos())
+          .toString()));
+      return 0;
+    }
+    new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
+    return 0;
+  }
+
+  /** Exits without waiting for timers or sockets job code may have left open. */
+  private static void exit(int code) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
+  }
+
+  static String version() {
+    String v = RunProcessMain.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
+  /** {@code --memory-mb <n>}: the run's memory limit; V8's old space gets it (0: V8's default). */
+  record ProcessArgs(int heapLimitMb) {
+    static ProcessArgs parse(String[] args) {
+      int memory = 0;
+      for (int i = 0; i < args.length; i++) {
+        if ("--memory-mb".equals(args[i]) && i + 1 < args.length) {
+          try {
+            memory = Integer.parseInt(args[++i]);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--memory-mb needs a number of megabytes, got " + args[i]);
+          }
+        } else {
+          throw new IllegalArgumentException("unknown argument " + args[i] + " (usage: --memory-mb <n>)");
+        }
+      }
+      return new ProcessArgs(memory);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// The host API that Java (NodeHost) calls. The bridge is a Java object:
+//   bridge.resource(name) → host source; bridge.log(level, name, messageJson, time);
+//   bridge.stderr(text); bridge.stepDone(metaJson, stateText | null).
+const { createLogger } = require('./logger.js');
+const { createConditions } = require('./conditions.js');
+const { createStepRunner } = require('./step.js');
+const { parseRegex } = require('./linker.js');
+
+/** Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. */
+function redirectStdio(bridge) {
+  const toStderr = (chunk, encoding, callback) => {
+    bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+    const cb = typeof encoding === 'function' ? encoding : callback;
+    if (typeof cb === 'function') process.nextTick(cb);
+    return true;
+  };
+  process.stdout.write = toStderr;
+  process.stderr.write = toStderr;
+}
+
+function createHost(bridge) {
+  redirectStdio(bridge);
+  const emit = (level, name, message, time) => bridge.log(level, name, message, time);
+  let run;
+  let loggers;
+  let conditions;
+  let steps;
+  let finishStep = null; // reports the running step, once
+
+  // An exception thrown from a timer or a floating promise rejection in job or adaptor code would
+  // make Node exit the whole process without a final frame; it ends the run instead (as the
+  // reference's ExecutionError, severity crash).
+  const uncaught = (kind) => (e) => {
+    const message = e?.message ?? String(e);
+    if (loggers) loggers.rt.error(`${kind} in job or adaptor code: ${e?.stack ?? message}`);
+    if (finishStep) {
+      finishStep({ outcome: 'fatal', fatal: { type: 'ExecutionError', message: `${kind}: ${message}`, severity: 'crash' } });
+    } else {
+      bridge.stderr(`${kind} outside a step: ${e?.stack ?? message}\n`);
+    }
+  };
+  process.on('uncaughtException', uncaught('Uncaught exception'));
+  process.on('unhandledRejection', uncaught('Unhandled promise rejection'));
+
+  return {
+    /** Run-wide options (see RunOptions.toHostJson); creates the loggers and the ADA console. */
+    init(optionsJson) {
+      const o = JSON.parse(optionsJson);
+      run = {
+        credentials: o.credentials ?? {},
+        workflowCredentials: o.workflowCredentials ?? {},
+        globalsSource: typeof o.globals === 'string' ? o.globals : undefined,
+        timeoutMs: o.timeoutMs ?? 0,
+        statePropsToRemove: o.statePropsToRemove ?? ['configuration'],
+        stateLimitMb: o.stateLimitMb ?? 500,
+        immutableState: Boolean(o.immutableState),
+        whitelist: (o.whitelist ?? ['/^@openfn/']).map(parseRegex),
+        repoDir: o.repoDir,
+      };
+      const sanitize = o.sanitize ?? 'none';
+      loggers = {
+        rt: createLogger('R/T', { level: o.runtimeLogLevel ?? 'debug', sanitize, emit }),
+        job: createLogger('JOB', { level: o.jobLogLevel ?? 'debug', sanitize, emit }),
+        ada: createLogger('ADA', { level: 'debug', sanitize, emit }),
+      };
+      // log/info/warn/error/debug… become ADA records; the rest of Node's console (table, time,
+      // dir, group…) keeps working for adaptor dependencies and writes to stderr
+      globalThis.console = Object.assign(Object.create(globalThis.console), loggers.ada);
+      conditions = createConditions(loggers.ada);
+      steps = createStepRunner(run, { rt: loggers.rt, job: loggers.job, conditions });
+    },
+
+    /** Compiles [{from, to, condition}]; returns a JSON array of error messages. */
+    compileConditions(edgesJson) {
+      return JSON.stringify(conditions.compile(JSON.parse(edgesJson)));
+    },
+
+    /** Starts a step; reports through bridge.stepDone(metaJson, stateText). */
+    runStep(stepJson, inputText) {
+      const step = JSON.parse(stepJson);
+      const finish = (meta, text) => {
+        if (finishStep !== finish) return;
+        finishStep = null;
+        bridge.stepDone(JSON.stringify(meta), text ?? null);
+      };
+      finishStep = finish;
+      steps.run(step, inputText ?? undefined).then(
+        ([meta, text]) => finish(meta, text),
+        (e) => finish({ outcome: 'fatal', fatal: { type: 'RuntimeCrash', message: String(e?.message ?? e), severity: 'crash' } }),
+      );
+    },
+  };
+}
+
+module.exports = { createHost };

@@ -1,0 +1,141 @@
+// Module linking for job modules (spec §3.9): whitelist, @openfn/runtime, absolute paths, and
+// adaptors from the repo (<repo>/package.json dependency aliases name_version →
+// <repo>/node_modules/name_version). Adaptors are imported in the host realm (full Node) and
+// exposed to the job context through a SyntheticModule.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { pathToFileURL } = require('node:url');
+const { importError } = require('./errors.js');
+const helpers = require('./helpers.js');
+
+/** '/abc/ig' → /abc/ig; 'abc' → /abc/ (spec §3.1 parseRegex). */
+function parseRegex(text) {
+  if (text instanceof RegExp) return text;
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  return match ? new RegExp(match[1], match[2]) : new RegExp(text);
+}
+
+/** 'name@version' split at the last '@' when it is not the first character. */
+function getNameAndVersion(specifier) {
+  const at = specifier.lastIndexOf('@');
+  return at > 0 ? { name: specifier.slice(0, at), version: specifier.slice(at + 1) } : { name: specifier };
+}
+
+const getAliasedName = (name, version) => (version ? `${name}_${version}` : name);
+
+/** Numeric semver-ish comparison (the reference compared strings: '10.0.0' < '9.0.0'; fixed). */
+function compareVersions(a, b) {
+  const pa = a.split(/[.+-]/);
+  const pb = b.split(/[.+-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    const diff = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function repoDependencies(repo) {
+  try {
+    return readJson(path.join(repo, 'package.json')).dependencies ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The folder of an installed package in the repo, or null. */
+function getModulePath(name, version, repo) {
+  const deps = repoDependencies(repo);
+  if (version) {
+    const alias = getAliasedName(name, version);
+    return deps[alias] ? path.join(repo, 'node_modules', alias) : null;
+  }
+  const prefix = `${name}_`;
+  const versions = Object.keys(deps).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  if (versions.length === 0) return null;
+  versions.sort(compareVersions);
+  return path.join(repo, 'node_modules', getAliasedName(name, versions[versions.length - 1]));
+}
+
+/** exports (string) → exports['.'] (string or .import / .default) → main → index.js. */
+function getModuleEntryPoint(root) {
+  const pkg = readJson(path.join(root, 'package.json'));
+  let entry;
+  const exp = pkg.exports;
+  if (typeof exp === 'string') entry = exp;
+  else if (exp && exp['.']) {
+    const dot = exp['.'];
+    entry = typeof dot === 'string' ? dot : dot.import ?? dot.default ?? dot.require;
+    if (entry && typeof entry === 'object') entry = entry.default;
+  }
+  entry = entry ?? pkg.main ?? 'index.js';
+  return { path: path.resolve(root, entry), version: pkg.version };
+}
+
+/** Exports of a namespace as seen by the job, with the reference's CJS interop. */
+function interopExports(namespace) {
+  const keys = Object.keys(namespace);
+  if (namespace.__esModule && namespace.default?.default) return namespace.default.default;
+  if (keys.length === 1 && keys[0] === 'default' && namespace.default && typeof namespace.default === 'object'
+      && Object.keys(namespace.default).length > 0) {
+    return namespace.default;
+  }
+  return namespace;
+}
+
+function syntheticModule(target, context) {
+  const names = Object.keys(target);
+  return new vm.SyntheticModule(names, function init() {
+    for (const name of names) this.setExport(name, target[name]);
+  }, { context, identifier: 'kiln:adaptor' });
+}
+
+/**
+ * A linker for one step: `modules` is the step linker {name: {path?, version?}}; `repo` the repo
+ * folder; `whitelist` a list of RegExps (empty: everything allowed).
+ */
+function createLinker({ modules = {}, repo, whitelist = [], log }) {
+  return async function link(specifier, context) {
+    if (whitelist.length > 0 && !whitelist.some((re) => re.test(specifier))) {
+      throw importError(`module blacklisted: ${specifier}`);
+    }
+    if (specifier === '@openfn/runtime') return syntheticModule(helpers, context);
+    let entry;
+    if (path.isAbsolute(specifier) && specifier.endsWith('.js')) {
+      entry = { path: specifier };
+    } else {
+      const { name, version: specVersion } = getNameAndVersion(specifier);
+      const options = modules[specifier] ?? modules[name] ?? {};
+      const version = options.version ?? specVersion;
+      const root = options.path ?? (repo ? getModulePath(name, version, repo) : null);
+      if (!root) throw importError(`Failed to import module "${specifier}"`);
+      try {
+        entry = getModuleEntryPoint(root);
+      } catch (e) {
+        throw importError(`Failed to import module ${specifier} from ${root} (${e.message})`);
+      }
+    }
+    let namespace;
+    try {
+      namespace = await import(pathToFileURL(entry.path).href);
+    } catch (e) {
+      throw importError(`Failed to import module ${specifier} from ${entry.path} (${e.message})`);
+    }
+    if (/^@openfn\/language-/.test(specifier) && log) {
+      log.info(`Resolved adaptor ${specifier} to version ${entry.version}`);
+    }
+    return syntheticModule(interopExports(namespace), context);
+  };
+}
+
+module.exports = {
+  createLinker, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
+};

@@ -1,0 +1,115 @@
+package dev.kiln.runtime.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+  private static byte[] encode(Frame... frames) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(bytes);
+    for (Frame f : frames) {
+      writer.write(f);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void writesTheAgreedWireFormat() throws IOException {
+    byte[] wire = encode(Frame.withBody("step-complete", "{\"step\":\"é\"}", "{\"data\":1}"));
+    assertThat(new String(wire, StandardCharsets.UTF_8))
+        .isEqualTo("step-complete 13 10\n{\"step\":\"é\"}{\"data\":1}");
+  }
+
+  @Test
+  void roundTripsSeveralFramesWithUnicodeAndEmptyParts() throws IOException {
+    Frame a = Frame.of("ready", "{}");
+    Frame b = Frame.withBody("run", "{\"plan\":{\"id\":\"✓\"}}", "{\"data\":{\"x\":\"\\n😀\"}}");
+    Frame c = new Frame("log", null, null);
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(encode(a, b, c)));
+
+    Frame ra = reader.read();
+    Frame rb = reader.read();
+    Frame rc = reader.read();
+    assertThat(reader.read()).isNull();
+    assertThat(ra.type()).isEqualTo("ready");
+    assertThat(ra.body()).isEmpty();
+    assertThat(rb.metaJson()).isEqualTo(b.metaJson());
+    assertThat(rb.bodyText()).isEqualTo("{\"data\":{\"x\":\"\\n😀\"}}");
+    assertThat(rc.metaJson()).isEqualTo("{}");
+  }
+
+  @Test
+  void bodyBytesAreOpaqueEvenWhenTheyContainNewlinesAndHeaderLikeText() throws IOException {
+    byte[] body = "x 1 2\n\n\u0000".getBytes(StandardCharsets.UTF_8);
+    Frame f = new Frame("step-complete", "{}", body);
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(encode(f, f)));
+    assertThat(reader.read().body()).isEqualTo(body);
+    assertThat(reader.read().body()).isEqualTo(body);
+    assertThat(reader.read()).isNull();
+  }
+
+  @Test
+  void truncatedFrameIsAProtocolError() throws IOException {
+    byte[] wire = encode(Frame.withBody("run", "{}", "{\"data\":{}}"));
+    byte[] cut = Arrays.copyOf(wire, wire.length - 3);
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(cut));
+    assertThatThrownBy(reader::read)
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("'run' frame");
+  }
+
+  @Test
+  void malformedHeadersAreRejected() {
+    for (String wire : new String[] {"run 1\n{", "run x 0\n", "run -1 0\n", "run 0 0", "a b c d\n"}) {
+      FrameReader reader =
+          new FrameReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.US_ASCII)));
+      assertThatThrownBy(reader::read).as(wire).isInstanceOf(ProtocolException.class);
+    }
+  }
+
+  @Test
+  void frameTypesMustBeWords() {
+    assertThatThrownBy(() -> Frame.of("two words", "{}")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Frame.of("", "{}")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concurrentWritersNeverInterleaveFrames() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(bytes);
+    int perThread = 500;
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      String body = String.valueOf((char) ('a' + t)).repeat(1000);
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          try {
+            writer.write(Frame.withBody("log", "{}", body));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes.toByteArray()));
+    int count = 0;
+    for (Frame f = reader.read(); f != null; f = reader.read()) {
+      String text = f.bodyText();
+      assertThat(text).hasSize(1000).matches(String.valueOf(text.charAt(0)) + "+");
+      count++;
+    }
+    assertThat(count).isEqualTo(threads.length * perThread);
+  }
+}
