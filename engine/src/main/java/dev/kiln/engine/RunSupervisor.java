@@ -1,0 +1,223 @@
+package dev.kiln.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.engine.install.AdaptorInstaller;
+import dev.kiln.engine.install.RegistryConfig;
+import dev.kiln.runtime.protocol.Frame;
+import dev.kiln.runtime.protocol.FrameReader;
+import dev.kiln.runtime.protocol.FrameType;
+import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs plans, one run process per run: installs the plan's adaptors, resolves its credentials,
+ * starts the process, streams its frames to the listener as events and enforces the run's
+ * limits (time, memory, state size). Every run ends with exactly one final event, whatever
+ * happens to the process; the supervisor itself is never affected. Thread-safe: concurrent
+ * calls to {@link #run} are independent runs.
+ */
+public final class RunSupervisor implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RunSupervisor.class.getName());
+  static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a process that sent its final frame gets to exit by itself. */
+  private static final long EXIT_GRACE_MS = 5_000;
+
+  private final Path repoDir;
+  private final PlanAutoinstaller autoinstaller;
+  private final WarmSpare processes;
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("kiln-run-watch").unstarted(r));
+
+  /**
+   * @param repoDir the adaptor repo: adaptors are installed there and loaded from there
+   * @param autoinstaller installs the plan's adaptors before the run starts
+   * @param launcher starts run processes
+   * @param warmSpare keep one run process starting ahead of the next run (for a worker; not for
+   *     a one-shot command)
+   */
+  public RunSupervisor(
+      Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
+    this.repoDir = repoDir;
+    this.autoinstaller = autoinstaller;
+    this.processes = new WarmSpare(launcher, warmSpare);
+  }
+
+  /**
+   * A supervisor with the default parts: adaptors installed from the npm registry (as
+   * {@code npm_config_registry} / {@code .npmrc} say) into {@code repoDir}, run processes started
+   * with this JVM's JDK and class path; with {@code warmSpare}, one process is kept starting
+   * ahead of the next run.
+   */
+  public static RunSupervisor create(Path repoDir, boolean warmSpare) {
+    AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
+    return new RunSupervisor(repoDir,
+        new PlanAutoinstaller(spec -> installer.install(spec).version()),
+        RunProcessLauncher.ofCurrentJvm(), warmSpare);
+  }
+
+  /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
+  public RunOutcome run(RunRequest request, RunListener listener) {
+    RunEmitter emitter = new RunEmitter(listener, request.planId());
+    try {
+      return runChecked(request, emitter);
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "run " + request.planId() + " failed unexpectedly", e);
+      return emitter.fail(RunFailure.execution(String.valueOf(e)), 0);
+    }
+  }
+
+  private RunOutcome runChecked(RunRequest request, RunEmitter emitter) {
+    ObjectNode plan = request.plan().deepCopy();
+    RunFailure installFailure = autoinstaller.install(plan, emitter);
+    if (installFailure != null) {
+      return emitter.fail(installFailure, 0);
+    }
+    ObjectNode credentials;
+    try {
+      credentials = CredentialPreloader.preload(plan, request.credentials());
+    } catch (CredentialPreloader.CredentialLoadException e) {
+      return emitter.fail(RunFailure.credentialLoad(e.getMessage()), 0);
+    }
+    RunLimits limits = request.limits();
+    emitter.log("info", "Memory limit: " + limits.memoryLimitMb() + "mb");
+    emitter.log("info", limits.runTimeoutMs() == 0 ? "Timeout: none"
+        : "Timeout: " + RunSupervisor.jsNumber(limits.runTimeoutMs() / 1000.0) + "s");
+    ObjectNode runMeta = RunEmitter.meta();
+    runMeta.set("plan", plan);
+    ObjectNode options = request.runtimeOptions().deepCopy();
+    options.put("repoDir", repoDir.toString());
+    options.put("stateLimitMb", limits.stateLimitMb());
+    runMeta.set("options", options);
+    runMeta.set("credentials", credentials);
+    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
+        request.inputState() == null ? "{}" : request.inputState());
+    long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
+    return supervise(runFrame, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
+  }
+
+  private RunOutcome supervise(
+      Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+    LaunchedProcess launched;
+    try {
+      launched = processes.take(limits.memoryLimitMb());
+    } catch (IOException e) {
+      return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
+    }
+    Process process = launched.process();
+    StderrTail stderr = launched.stderr();
+    live.add(process);
+    process.onExit().thenRun(() -> live.remove(process));
+    RunTracker tracker = new RunTracker(process);
+    StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
+    ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
+        : scheduler.schedule(
+            () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs()).withPhase(tracker.phase())),
+            limits.runTimeoutMs(), TimeUnit.MILLISECONDS);
+    try (RssWatch rss = new RssWatch(process.pid(), limits.rssBudgetMb(), scheduler,
+            kb -> tracker.kill(RunFailure.outOfMemory(tracker.phase(),
+                "the run process' resident memory reached " + kb / 1024 + " MB, over its budget of "
+                    + limits.rssBudgetMb() + " MB"))
+        );
+        FrameWriter toChild = new FrameWriter(process.getOutputStream())) {
+      FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, stepTimer, emitter);
+      FrameReader fromChild = new FrameReader(process.getInputStream());
+      try {
+        Frame frame;
+        while (!emitter.ended() && (frame = fromChild.read()) != null) {
+          if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
+            tracker.phase(RunPhase.COMPILE);
+            // on its own thread: a big plan must not stop the frames the process sends meanwhile
+            Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
+          } else {
+            frames.accept(frame);
+          }
+        }
+      } catch (IOException e) {
+        if (tracker.killedFor() == null && process.isAlive()) {
+          tracker.kill(RunFailure.execution(
+              "The run process broke the frame protocol: " + e.getMessage()));
+        }
+      }
+      if (emitter.ended()) {
+        reapLater(process);
+        return frames.outcome();
+      }
+      int code = awaitExit(process);
+      stderr.awaitEnd(2_000);
+      return emitter.fail(
+          ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr), rss.peakMb());
+    } catch (IOException e) {
+      process.destroyForcibly();
+      return emitter.fail(RunFailure.execution("Lost the run process: " + e.getMessage()), 0);
+    } finally {
+      stepTimer.stop();
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+    }
+  }
+
+  /** Writes the run frame; a process that died meanwhile is classified from its exit. */
+  private static void sendRun(FrameWriter toChild, Frame runFrame) {
+    try {
+      toChild.write(runFrame);
+    } catch (IOException e) {
+      // the process is gone: the read loop sees the end of its stdout next
+    }
+  }
+
+  private static int awaitExit(Process process) {
+    try {
+      if (!process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+      }
+      return process.waitFor();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** A process that sent its final frame exits by itself; kill it if it does not. */
+  private void reapLater(Process process) {
+    scheduler.schedule(() -> {
+      if (process.isAlive()) {
+        LOG.warning("run process " + process.pid() + " did not exit after its final frame: killed");
+        process.destroyForcibly();
+      }
+    }, EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Formats a limit in MB as JavaScript prints numbers ({@code 125}, {@code 0.5}). */
+  static String jsNumber(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  static JsonNode parse(String json) throws IOException {
+    return JSON.readTree(json);
+  }
+
+  /** Stops watching and kills the run processes still running (their runs end as crashed). */
+  @Override
+  public void close() {
+    processes.close();
+    live.forEach(Process::destroyForcibly);
+    scheduler.shutdownNow();
+  }
+}
