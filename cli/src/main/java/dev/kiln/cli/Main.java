@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = KilnVersion.class,
     description = "An OpenFn-compatible workflow worker for the JVM.",
-    subcommands = {CommandLine.HelpCommand.class, RunCommand.class, CompileCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, RunCommand.class, CompileCommand.class, WorkerCommand.class,
+        DevCommand.class, SubmitCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

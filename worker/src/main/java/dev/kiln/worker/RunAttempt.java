@@ -1,0 +1,173 @@
+package dev.kiln.worker;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.engine.CredentialResolver;
+import dev.kiln.engine.RunRequest;
+import dev.kiln.engine.RunSupervisor;
+import dev.kiln.lightning.phoenix.Reply;
+import dev.kiln.lightning.plan.RunOptions;
+import dev.kiln.lightning.protocol.Events;
+import dev.kiln.lightning.protocol.LightningJson;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One claimed run, from joining its channel to leaving it (spec §3): join {@code run:<id>} with the
+ * run token, {@code fetch:plan}, convert it, fetch the input dataclip and every credential in
+ * parallel, run the plan through the engine and send its events in order. Whatever fails, the run
+ * ends with a {@code run:complete} once its plan is known, the channel is left and the slot freed
+ * (the reference leaks the slot when {@code fetch:plan} fails).
+ */
+final class RunAttempt implements Runnable {
+  private static final Logger LOG = Logger.getLogger(RunAttempt.class.getName());
+
+  /** A Lightning plan made ready for the engine. */
+  record PreparedRun(ObjectNode plan, String dataclipId, RunSettings options) {}
+
+  /** Converts a {@code fetch:plan} reply (spec §4.2, with collections wiring for this run's token). */
+  @FunctionalInterface
+  interface PlanPreparer {
+    PreparedRun prepare(JsonNode lightningPlan, String runToken);
+  }
+
+  private final String runId;
+  private final String runToken;
+  private final RunTopic topic;
+  private final RunSupervisor supervisor;
+  private final PlanPreparer preparer;
+  private final WorkerConfig config;
+  private final Map<String, String> versions;
+  private final Runnable onFinish;
+
+  RunAttempt(String runId, String runToken, RunTopic topic, RunSupervisor supervisor, PlanPreparer preparer,
+      WorkerConfig config, Map<String, String> versions, Runnable onFinish) {
+    this.runId = runId;
+    this.runToken = runToken;
+    this.topic = topic;
+    this.supervisor = supervisor;
+    this.preparer = preparer;
+    this.config = config;
+    this.versions = versions;
+    this.onFinish = onFinish;
+  }
+
+  @Override
+  public void run() {
+    try {
+      execute();
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "run " + runId + " failed in the worker", e);
+    } finally {
+      topic.leave();
+      onFinish.run();
+    }
+  }
+
+  private void execute() {
+    Reply joined = topic.join().join();
+    if (!joined.isOk()) {
+      LOG.warning("run " + runId + ": could not join its channel: " + joined.describe("phx_join")
+          + "; Lightning will give the run to a worker again");
+      return;
+    }
+    Reply planReply = topic.push(Events.FETCH_PLAN, JsonNodeFactory.instance.objectNode()).join();
+    if (!planReply.isOk()) {
+      LOG.warning("run " + runId + ": " + planReply.describe(Events.FETCH_PLAN) + "; the run is left to Lightning");
+      return;
+    }
+    EventOutbox outbox = new EventOutbox(runId, this::send, config.batchLogs(), config.batchIntervalMs(),
+        config.batchLimit());
+    PreparedRun prepared;
+    try {
+      prepared = preparer.prepare(planReply.response(), runToken);
+    } catch (RuntimeException e) {
+      RunSettings defaults = RunSettings.resolve(RunOptions.NONE, config);
+      new RunEventTranslator(runId, JsonNodeFactory.instance.objectNode(), null, defaults, versions, outbox::accept)
+          .failRun(new ExitReason("crash", "ValidationError", "The plan Lightning sent cannot be run: " + e.getMessage()));
+      awaitDelivery(outbox);
+      return;
+    }
+    RunSettings options = prepared.options();
+    RunEventTranslator translator = new RunEventTranslator(
+        runId, prepared.plan(), prepared.dataclipId(), options, versions, outbox::accept);
+
+    CompletableFuture<Reply> dataclip = prepared.dataclipId() == null ? null
+        : topic.push(Events.FETCH_DATACLIP, idPayload(prepared.dataclipId()));
+    Map<String, CompletableFuture<Reply>> credentials = fetchCredentials(prepared.plan());
+
+    String input = "{}";
+    if (dataclip != null) {
+      Reply reply = dataclip.join();
+      String text = reply.isOk() ? reply.responseText() : null;
+      String problem = reply.isOk() ? jsonProblem(text) : reply.describe(Events.FETCH_DATACLIP);
+      if (problem != null) {
+        translator.failRun(new ExitReason("exception", "DataClipError",
+            "Failed to load dataclip " + prepared.dataclipId() + ": " + problem));
+        awaitDelivery(outbox);
+        return;
+      }
+      input = "null".equals(text.strip()) ? "{}" : text;
+    }
+    CredentialResolver resolver = id -> {
+      Reply reply = credentials.get(id).join();
+      if (!reply.isOk()) {
+        throw new IllegalStateException(reply.describe(Events.FETCH_CREDENTIAL));
+      }
+      return reply.response() == null || reply.response().isNull()
+          ? JsonNodeFactory.instance.objectNode() : reply.response();
+    };
+    supervisor.run(new RunRequest(prepared.plan(), input, options.limits(), options.runtimeOptions(), resolver),
+        translator);
+    translator.failRun(new ExitReason("exception", "ExecutionError", "The engine ended the run without an outcome"));
+    awaitDelivery(outbox);
+  }
+
+  /** Every distinct string {@code configuration} of the plan, fetched at once (spec §3.2). */
+  private Map<String, CompletableFuture<Reply>> fetchCredentials(ObjectNode plan) {
+    Map<String, CompletableFuture<Reply>> fetches = new LinkedHashMap<>();
+    for (JsonNode step : plan.path("workflow").path("steps")) {
+      JsonNode configuration = step.get("configuration");
+      if (configuration != null && configuration.isTextual()) {
+        fetches.computeIfAbsent(configuration.asText(),
+            id -> topic.push(Events.FETCH_CREDENTIAL, idPayload(id)));
+      }
+    }
+    return fetches;
+  }
+
+  private CompletableFuture<Void> send(String event, ObjectNode payload) {
+    return topic.push(event, payload).thenCompose(reply -> reply.isOk()
+        ? CompletableFuture.<Void>completedFuture(null)
+        : CompletableFuture.<Void>failedFuture(new IllegalStateException(reply.describe(event))));
+  }
+
+  private void awaitDelivery(EventOutbox outbox) {
+    if (!outbox.completed().join()) {
+      LOG.severe("run " + runId + ": Lightning did not accept run:complete");
+    }
+  }
+
+  private static ObjectNode idPayload(String id) {
+    return JsonNodeFactory.instance.objectNode().put("id", id);
+  }
+
+  /** Null when the text is JSON, else why not. */
+  private static String jsonProblem(String text) {
+    try (JsonParser parser = LightningJson.mapper().createParser(text)) {
+      if (parser.nextToken() == null) {
+        return "the dataclip is empty";
+      }
+      parser.skipChildren();
+      return null;
+    } catch (IOException e) {
+      return "the dataclip is not JSON: " + e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.kiln.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.engine.RunSupervisor;
+import dev.kiln.lightning.phoenix.ConnectionListener;
+import dev.kiln.lightning.phoenix.PhoenixChannel;
+import dev.kiln.lightning.phoenix.PhoenixSocket;
+import dev.kiln.lightning.phoenix.Reply;
+import dev.kiln.lightning.phoenix.SocketOptions;
+import dev.kiln.lightning.protocol.ClaimReply;
+import dev.kiln.lightning.protocol.ClaimReply.ClaimedRun;
+import dev.kiln.lightning.protocol.ClaimRequest;
+import dev.kiln.lightning.protocol.Events;
+import dev.kiln.lightning.protocol.LightningJson;
+import dev.kiln.lightning.protocol.QueueJoin;
+import dev.kiln.lightning.token.RunTokenVerifier;
+import dev.kiln.lightning.token.TokenException;
+import dev.kiln.lightning.token.WorkerToken;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The worker: connects to Lightning's worker socket with its HS256 token, joins {@code
+ * worker:queue}, runs one {@link ClaimLoop} per workloop while joined (claiming stops while
+ * disconnected and resumes after the rejoin), starts a {@link RunAttempt} per claimed run, serves
+ * {@code GET /}, {@code /livez} and {@code POST /claim}, and drains on {@link #drain()}: no new
+ * claims, active runs and pending claims finish, then the socket closes.
+ */
+public final class WorkerService {
+  private static final Logger LOG = Logger.getLogger(WorkerService.class.getName());
+  static final String API_VERSION = "1.2";
+
+  private final WorkerConfig config;
+  private final String workerId = "kiln-" + UUID.randomUUID().toString().substring(0, 8);
+  private final RunSupervisor supervisor;
+  private final RunAttempt.PlanPreparer preparer;
+  private final RunTokenVerifier verifier;
+  private final Map<String, String> versions;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("kiln-claim-timer").unstarted(r));
+  private final List<ClaimLoop> loops = new ArrayList<>();
+  private final PhoenixSocket socket;
+  private final PhoenixChannel queue;
+  private final HealthAndClaimEndpoints http;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+  private volatile int exitCode;
+
+  private WorkerService(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
+      throws IOException {
+    this.config = config;
+    this.supervisor = supervisor;
+    this.preparer = preparer;
+    this.verifier = verifier(config.lightningPublicKey());
+    String version = KilnVersions.kiln();
+    this.versions = Map.of("worker", version, "engine", version);
+    for (Workloop workloop : config.workloops()) {
+      loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs()));
+    }
+    this.http = new HealthAndClaimEndpoints(config.port(), this::claimAll);
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("token", WorkerToken.mint(config.secret(), workerId, Instant.now()));
+    params.put("api_version", API_VERSION);
+    params.put("worker_version", version);
+    this.socket = new PhoenixSocket(URI.create(config.lightningUrl()),
+        SocketOptions.defaults(params).withDefaultPushTimeout(Duration.ofMillis(config.messageTimeoutMs())));
+    Map<String, Integer> queues = new LinkedHashMap<>();
+    config.workloops().forEach(w -> queues.merge(w.queueKey(), w.capacity(), Integer::sum));
+    this.queue = socket.channel(Events.WORKER_QUEUE, new QueueJoin(config.capacity(), queues));
+  }
+
+  /** Starts a worker with the default engine (adaptors installed into {@code config.repoDir()}). */
+  public static WorkerService start(WorkerConfig config) throws IOException {
+    RunSupervisor supervisor = RunSupervisor.create(config.repoDir());
+    return start(config, supervisor, new LightningPlanPreparer(config));
+  }
+
+  static WorkerService start(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
+      throws IOException {
+    WorkerService service = new WorkerService(config, supervisor, preparer);
+    service.connect();
+    return service;
+  }
+
+  private void connect() {
+    LOG.info("worker " + workerId + " listening on http://0.0.0.0:" + http.port() + ", connecting to "
+        + config.lightningUrl() + " with capacity " + config.capacity());
+    queue.on(Events.WORK_AVAILABLE, payload -> claimAll());
+    queue.onJoin(reply -> {
+      LOG.info("joined " + Events.WORKER_QUEUE + " at " + config.lightningUrl());
+      if (config.loop() && !draining.get()) {
+        loops.forEach(ClaimLoop::start);
+      }
+    });
+    socket.addConnectionListener(new ConnectionListener() {
+      @Override
+      public void connected() {
+        LOG.fine("connected to " + config.lightningUrl());
+      }
+
+      @Override
+      public void disconnected(String reason) {
+        LOG.warning("disconnected from " + config.lightningUrl() + " (" + reason + "): claiming stops until rejoined");
+        loops.forEach(ClaimLoop::stop);
+      }
+    });
+    socket.connect();
+    queue.join(Duration.ofMillis(config.claimTimeoutMs()));
+  }
+
+  /** The HTTP port (useful with port 0). */
+  public int port() {
+    return http.port();
+  }
+
+  /** One claim on every loop with a free slot; the number of runs claimed. */
+  CompletableFuture<Integer> claimAll() {
+    if (draining.get() || !socket.isConnected()) {
+      return CompletableFuture.completedFuture(0);
+    }
+    List<CompletableFuture<Integer>> claims = loops.stream()
+        .filter(ClaimLoop::hasCapacity).map(ClaimLoop::claimOnce).toList();
+    return CompletableFuture.allOf(claims.toArray(CompletableFuture[]::new))
+        .thenApply(v -> claims.stream().mapToInt(CompletableFuture::join).sum());
+  }
+
+  private CompletableFuture<List<ClaimedRun>> claim(Workloop workloop) {
+    if (draining.get() || !socket.isConnected()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    ClaimRequest request = new ClaimRequest(1, config.workerName(), workloop.queues());
+    return queue.push(Events.CLAIM, request, Duration.ofMillis(config.claimTimeoutMs())).thenApply(reply -> {
+      if (reply.status() == Reply.Status.TIMEOUT) {
+        LOG.warning("TIMEOUT on claim. Runs may be lost.");
+      }
+      if (!reply.isOk()) {
+        throw new IllegalStateException(reply.describe(Events.CLAIM));
+      }
+      JsonNode response = reply.response();
+      List<ClaimedRun> runs = response == null || !response.has("runs") ? List.of()
+          : LightningJson.read(response, ClaimReply.class).runs();
+      return verified(runs == null ? List.of() : runs);
+    });
+  }
+
+  /**
+   * With {@code --lightning-public-key}, every run token must verify; a token that does not means
+   * this worker talks to the wrong Lightning (or the key is wrong), so it stops, as the reference does.
+   */
+  private List<ClaimedRun> verified(List<ClaimedRun> runs) {
+    if (verifier == null) {
+      return runs;
+    }
+    for (ClaimedRun run : runs) {
+      try {
+        verifier.verify(run.token(), Instant.now());
+      } catch (TokenException e) {
+        LOG.severe("run " + run.id() + ": the run token does not verify with --lightning-public-key ("
+            + e.getMessage() + "): check WORKER_LIGHTNING_PUBLIC_KEY against Lightning's WORKER_RUNS_PRIVATE_KEY. "
+            + "The worker stops.");
+        exitCode = 1;
+        Thread.ofPlatform().name("kiln-worker-stop").start(this::drain);
+        throw new IllegalStateException("invalid run token");
+      }
+    }
+    return runs;
+  }
+
+  private void startRun(ClaimedRun run, ClaimLoop loop) {
+    LOG.info("claimed run " + run.id() + " (" + loop.workloop().id() + ")");
+    RunTopic topic = new ChannelRunTopic(socket, run.id(), run.token(), Duration.ofMillis(config.messageTimeoutMs()));
+    Thread.ofVirtual().name("kiln-run-" + run.id()).start(new RunAttempt(run.id(), run.token(), topic, supervisor,
+        preparer, config, versions, () -> {
+          LOG.info("run " + run.id() + " done");
+          loop.runFinished();
+        }));
+  }
+
+  /** Active runs of all loops. */
+  public int activeRuns() {
+    return loops.stream().mapToInt(ClaimLoop::active).sum();
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): stops claiming, closes the HTTP port, waits until every active run
+   * and pending claim is over, leaves {@code worker:queue}, closes the socket and the engine. Safe
+   * to call more than once; later calls wait for the first.
+   */
+  public void drain() {
+    if (!draining.compareAndSet(false, true)) {
+      terminated.join();
+      return;
+    }
+    LOG.info("draining: no new claims; waiting for " + activeRuns() + " active run(s)");
+    loops.forEach(ClaimLoop::stop);
+    http.close();
+    try {
+      while (loops.stream().anyMatch(l -> l.active() > 0 || l.pending() > 0)) {
+        synchronized (this) {
+          wait(50);
+        }
+      }
+      queue.leave(Duration.ofSeconds(2)).get();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "while draining", e);
+    } finally {
+      socket.close();
+      supervisor.close();
+      timer.shutdownNow();
+      LOG.info("worker stopped");
+      terminated.complete(exitCode);
+    }
+  }
+
+  /** Blocks until the worker stopped; its exit code (0 after a drain, 1 after a fatal error). */
+  public int awaitTermination() {
+    return terminated.join();
+  }
+
+  private static RunTokenVerifier verifier(String publicKey) {
+    if (publicKey == null || publicKey.isBlank()) {
+      return null;
+    }
+    try {
+      return RunTokenVerifier.fromPem(publicKey);
+    } catch (TokenException e) {
+      throw new IllegalArgumentException("--lightning-public-key / WORKER_LIGHTNING_PUBLIC_KEY is not a PEM public key "
+          + "(SPKI 'BEGIN PUBLIC KEY' or PKCS#1 'BEGIN RSA PUBLIC KEY', as text or base64): " + e.getMessage(), e);
+    }
+  }
+}
