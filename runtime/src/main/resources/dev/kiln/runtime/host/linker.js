@@ -77,7 +77,7 @@ function getModuleEntryPoint(root) {
   if (typeof exp === 'string') entry = exp;
   else if (exp && exp['.']) {
     const dot = exp['.'];
-    entry = typeof dot === 'string' ? dot : dot.require ?? dot.import ?? dot.default;
+    entry = typeof dot === 'string' ? dot : dot.import ?? dot.default ?? dot.require;
     if (entry && typeof entry === 'object') entry = entry.default;
     requireEntry = typeof dot === 'object' && typeof dot.require === 'string' ? dot.require : undefined;
   }
