@@ -99,7 +99,7 @@ public final class SubmitCommand implements Callable<Integer> {
     if (root != null && root.has("jobs") && (root.has("edges") || root.has("triggers"))) {
       return root;
     }
-    return PlanLoader.fromPlanFile(file);
+    return dev.kiln.runtime.PlanFileReader.read(file);
   }
 
   private int follow(String runId, PrintWriter out) throws IOException, InterruptedException {

@@ -37,6 +37,11 @@ final class DevPlatform implements AutoCloseable {
     this.worker = worker;
   }
 
+  /** A dev server and a worker started separately (restart scenarios: the fault suite). */
+  static DevPlatform of(DevServer server, KilnProcess worker) {
+    return new DevPlatform(server, worker);
+  }
+
   static DevServer server(Path dir, boolean mockQuirks) {
     return DevServer.start(DevServerConfig.defaults().withDatabase(dir.resolve("dev.db")).withMockQuirks(mockQuirks)
         .withWorkAvailableDebounce(Duration.ofMillis(20)));
