@@ -41,7 +41,7 @@ final class DevPlatform implements AutoCloseable {
 
   /** A dev server and a worker started separately (restart scenarios: the fault suite). */
   static DevPlatform of(DevServer server, KilnProcess worker) {
-    return new DevPlatform(server, worker);
+    return new DevPlatform(server, worker, false);
   }
 
   static DevServer server(Path dir, boolean mockQuirks) {
