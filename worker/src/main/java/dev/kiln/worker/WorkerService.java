@@ -91,6 +91,12 @@ public final class WorkerService {
 
   static WorkerService start(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
       throws IOException {
+    try {
+      java.nio.file.Files.createDirectories(config.journalDir());
+    } catch (IOException e) {
+      throw new IOException("cannot create the worker's data folder " + config.journalDir()
+          + ": set --data-dir / WORKER_DATA_DIR to a writable folder (" + e + ")", e);
+    }
     WorkerService service = new WorkerService(config, supervisor, preparer);
     service.connect();
     service.recovered = new RestartRecovery(config, service::runTopic).start();
