@@ -39,7 +39,19 @@ final class EventOutbox {
   private static final List<String> DUPLICATE_ANSWERS =
       List.of("has already been taken", "is already complete", "already in completed state", "duplicate");
 
-  private record Queued(long seq, OutgoingEvent event) {}
+  /** Payloads larger than this wait on disk (in the journal), not in memory. */
+  static final int IN_MEMORY_LIMIT_BYTES = 64 * 1024;
+
+  /** A queued event: in memory, or only its place in the journal ({@code spilled}). */
+  private record Queued(long seq, OutgoingEvent inMemory, RunJournal.Written spilled) {
+    OutgoingEvent event(RunJournal journal) {
+      return inMemory != null ? inMemory : journal.read(spilled);
+    }
+
+    boolean isLog() {
+      return inMemory != null && inMemory.isLog();
+    }
+  }
 
   private final String runId;
   private final RunChannel channel;
@@ -62,13 +74,18 @@ final class EventOutbox {
     this.batchIntervalMs = batchIntervalMs;
     this.batchLimit = Math.max(1, batchLimit);
     rejections.addAll(journal.rejections());
-    journal.pending().forEach(entry -> queue.add(new Queued(entry.seq(), entry.event())));
+    journal.pending().forEach(entry -> queue.add(new Queued(entry.seq(), entry.event(), null)));
     Thread.ofVirtual().name("kiln-outbox-" + runId).start(this::drain);
   }
 
-  /** Journals the event (its ids are fixed from now on) and queues it behind the others. */
+  /**
+   * Journals the event (its ids are fixed from now on) and queues it behind the others; a large
+   * one is queued as its place in the journal, so a slow connection does not fill the heap.
+   */
   void accept(OutgoingEvent event) {
-    queue.add(new Queued(journal.append(event), event));
+    RunJournal.Written written = journal.appendAt(event);
+    boolean large = written.length() > IN_MEMORY_LIMIT_BYTES && !event.isLog();
+    queue.add(new Queued(written.seq(), large ? null : event, large ? written : null));
   }
 
   /**
@@ -83,15 +100,16 @@ final class EventOutbox {
     try {
       while (true) {
         Queued next = next();
-        if (batchLogs && next.event().isLog()) {
+        if (batchLogs && next.isLog()) {
           sendBatch(next);
           continue;
         }
-        if (OutgoingEvent.RUN_COMPLETE.equals(next.event().event())) {
-          complete(next);
+        OutgoingEvent event = next.event(journal);
+        if (OutgoingEvent.RUN_COMPLETE.equals(event.event())) {
+          complete(next.seq(), event);
           return;
         }
-        deliver(next.event().event(), next.event().payload(), List.of(next.seq()));
+        deliver(event.event(), event.payload(), List.of(next.seq()));
       }
     } catch (InterruptedException e) {
       completed.complete(false);
@@ -101,12 +119,12 @@ final class EventOutbox {
     }
   }
 
-  private void complete(Queued runComplete) throws InterruptedException {
-    ObjectNode payload = runComplete.event().payload();
+  private void complete(long seq, OutgoingEvent runComplete) throws InterruptedException {
+    ObjectNode payload = runComplete.payload();
     if (!rejections.isEmpty() && "success".equals(payload.path("reason").asText())) {
       payload = rejected(payload, "Lightning rejected " + String.join("; ", rejections));
     }
-    Reply reply = deliver(OutgoingEvent.RUN_COMPLETE, payload, List.of(runComplete.seq()));
+    Reply reply = deliver(OutgoingEvent.RUN_COMPLETE, payload, List.of(seq));
     if (reply.isOk() || duplicate(reply)) {
       finish(true);
       return;
@@ -115,8 +133,8 @@ final class EventOutbox {
       ObjectNode replacement = rejected(payload, "Lightning rejected run:complete: " + reply.describe("run:complete"));
       replacement.remove("final_state");
       replacement.remove("final_dataclip_id");
-      long seq = journal.append(new OutgoingEvent(OutgoingEvent.RUN_COMPLETE, replacement));
-      Reply second = deliver(OutgoingEvent.RUN_COMPLETE, replacement, List.of(seq));
+      long again = journal.append(new OutgoingEvent(OutgoingEvent.RUN_COMPLETE, replacement));
+      Reply second = deliver(OutgoingEvent.RUN_COMPLETE, replacement, List.of(again));
       if (second.isOk() || duplicate(second)) {
         finish(true);
         return;
@@ -156,7 +174,7 @@ final class EventOutbox {
   private void sendBatch(Queued first) throws InterruptedException {
     ArrayNode logs = JsonNodeFactory.instance.arrayNode();
     List<Long> seqs = new ArrayList<>();
-    logs.add(batchEntry(first.event()));
+    logs.add(batchEntry(first.inMemory()));
     seqs.add(first.seq());
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(batchIntervalMs);
     while (logs.size() < batchLimit) {
@@ -164,11 +182,11 @@ final class EventOutbox {
       if (more == null) {
         break;
       }
-      if (!more.event().isLog()) {
+      if (!more.isLog()) {
         held = more;
         break;
       }
-      logs.add(batchEntry(more.event()));
+      logs.add(batchEntry(more.inMemory()));
       seqs.add(more.seq());
     }
     ObjectNode payload = JsonNodeFactory.instance.objectNode();

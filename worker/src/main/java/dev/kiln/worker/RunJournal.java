@@ -33,6 +33,9 @@ final class RunJournal implements AutoCloseable {
   /** A journalled event. */
   record Entry(long seq, OutgoingEvent event) {}
 
+  /** Where an event's line is in the file: to read it back instead of keeping it in memory. */
+  record Written(long seq, long offset, int length) {}
+
   private final Path file;
   private final String runId;
   private final String runToken;
@@ -61,8 +64,8 @@ final class RunJournal implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(fileName(runId));
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       RunJournal journal = new RunJournal(file, runId, runToken, channel, List.of(), List.of(), Map.of(), false, 1);
       ObjectNode header = JsonNodeFactory.instance.objectNode().put("run", runId).put("token", runToken);
       journal.write(header);
@@ -124,7 +127,8 @@ final class RunJournal implements AutoCloseable {
         default -> { }
       }
     }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    channel.position(channel.size());
     channel.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8))); // ends a torn line, if any
     return new RunJournal(file, header.path("run").asText(), header.path("token").asText(), channel,
         List.copyOf(unacked.values()), rejections, openSteps, complete, maxSeq + 1);
@@ -160,11 +164,39 @@ final class RunJournal implements AutoCloseable {
 
   /** Writes the event (with its ids) before it may be sent; its sequence number. */
   synchronized long append(OutgoingEvent event) {
+    return appendAt(event).seq();
+  }
+
+  /** As {@link #append}, saying where the line is, for {@link #read}. */
+  synchronized Written appendAt(OutgoingEvent event) {
     long seq = nextSeq++;
     ObjectNode line = JsonNodeFactory.instance.objectNode().put("seq", seq).put("event", event.event());
     line.set("payload", event.payload());
-    write(line);
-    return seq;
+    try {
+      long offset = channel.size();
+      int length = write(line);
+      return new Written(seq, offset, length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** An event written by {@link #appendAt}, read back from the file. */
+  synchronized OutgoingEvent read(Written written) {
+    try {
+      ByteBuffer buffer = ByteBuffer.allocate(written.length());
+      while (buffer.hasRemaining()) {
+        if (channel.read(buffer, written.offset() + buffer.position()) < 0) {
+          throw new IOException("the journal ends before event " + written.seq());
+        }
+      }
+      JsonNode line = LightningJson.mapper().readTree(buffer.array());
+      return new OutgoingEvent(line.path("event").asText(), (ObjectNode) line.get("payload"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read event " + written.seq() + " of run " + runId + " back from "
+          + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Lightning answered the event: delivered, or rejected with {@code rejected} (null when accepted). */
@@ -195,13 +227,16 @@ final class RunJournal implements AutoCloseable {
     }
   }
 
-  private void write(ObjectNode line) {
+  /** Appends the line; its length in bytes. */
+  private int write(ObjectNode line) {
     try {
       byte[] bytes = (LightningJson.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long position = channel.size();
       while (buffer.hasRemaining()) {
-        channel.write(buffer);
+        position += channel.write(buffer, position);
       }
+      return bytes.length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
           + e.getMessage(), e);

@@ -168,6 +168,22 @@ class EventOutboxTest {
   }
 
   @Test
+  void aLargeEventWaitsOnDiskAndIsSentIntact() throws Exception {
+    EventOutbox outbox = outbox(false, 10, 50);
+    outbox.accept(event(OutgoingEvent.STEP_START));
+    ObjectNode big = JsonNodeFactory.instance.objectNode().put("step_id", "s1")
+        .put("output_dataclip", "{\"data\":\"" + "x".repeat(EventOutbox.IN_MEMORY_LIMIT_BYTES * 2) + "\"}");
+    outbox.accept(new OutgoingEvent(OutgoingEvent.STEP_COMPLETE, big));
+    outbox.accept(log("after"));
+    next().reply().complete(ok());
+    Push complete = next();
+    assertThat(complete.event()).isEqualTo("step:complete");
+    assertThat(complete.payload()).isEqualTo(big);
+    complete.reply().complete(ok());
+    assertThat(next().event()).isEqualTo("run:log");
+  }
+
+  @Test
   void batchesConsecutiveLogsAndFlushesBeforeTheNextEvent() throws Exception {
     EventOutbox outbox = outbox(true, 60_000, 2);
     outbox.accept(event(OutgoingEvent.STEP_START));
