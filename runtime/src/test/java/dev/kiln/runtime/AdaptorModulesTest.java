@@ -48,6 +48,22 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void anAdaptorWhoseEsmBuildCannotLinkItsCommonJsDependencyLoadsItsCommonJsBuild() {
+    // Node 22.12's cjs-module-lexer misses Babel's getter exports (language-common 3.3.4 → date-fns 2.x)
+    String job = "import { build, hello } from '@openfn/language-dualbuild';\n"
+        + "export default [(s) => ({data: build + ':' + hello()})];";
+    run(job, "@openfn/language-dualbuild@1.0.0").assertFinalState("{data: 'cjs:hello'}");
+  }
+
+  @Test
+  void anAdaptorWhoseEsmBuildDeepImportsACommonJsFileWithoutExtensionLoadsItsCommonJsBuild() {
+    // language-common 2.x's dist/index.js imports 'lodash/set', which Node's ES resolver refuses
+    String job = "import { build, put } from '@openfn/language-deepimport';\n"
+        + "export default [put('data', 'x'), (s) => ({data: build + ':' + s.data})];";
+    run(job, "@openfn/language-deepimport@1.0.0").assertFinalState("{data: 'cjs:x'}");
+  }
+
+  @Test
   void adaptorVersionsComeFromTheRepo() {
     String versionJob = job("fn, version", "fn((s) => ({data: version}))");
     run(versionJob, FIXTURE + "@1.0.0").assertFinalState("{data: '1.0.0'}");
