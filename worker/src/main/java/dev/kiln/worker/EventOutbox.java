@@ -126,7 +126,7 @@ final class EventOutbox {
     }
     Reply reply = deliver(OutgoingEvent.RUN_COMPLETE, payload, List.of(seq));
     if (reply.isOk() || duplicate(reply)) {
-      finish(true);
+      finish();
       return;
     }
     if (reply.status() == Reply.Status.ERROR) {
@@ -136,19 +136,24 @@ final class EventOutbox {
       long again = journal.append(new OutgoingEvent(OutgoingEvent.RUN_COMPLETE, replacement));
       Reply second = deliver(OutgoingEvent.RUN_COMPLETE, replacement, List.of(again));
       if (second.isOk() || duplicate(second)) {
-        finish(true);
+        finish();
         return;
       }
+      LOG.severe("run " + runId + ": Lightning rejected run:complete, and its replacement got "
+          + second.describe("run:complete") + "; the run is left to Lightning");
+      journal.delete();
+      completed.complete(false);
+      return;
     }
-    LOG.severe("run " + runId + ": run:complete was not delivered (" + reply.describe("run:complete")
-        + "); its journal is kept, a restarted worker will send it again");
+    LOG.severe("run " + runId + ": run:complete was not answered (" + reply.describe("run:complete")
+        + "); it stays in the journal: a worker restarted on this data folder sends it again");
     journal.close();
     completed.complete(false);
   }
 
-  private void finish(boolean delivered) {
+  private void finish() {
     journal.delete();
-    completed.complete(delivered);
+    completed.complete(true);
   }
 
   private static ObjectNode rejected(ObjectNode runComplete, String message) {
@@ -215,6 +220,8 @@ final class EventOutbox {
     String rejection = null;
     if (reply.isOk()) {
       // delivered
+    } else if (event.equals(OutgoingEvent.RUN_COMPLETE) && reply.status() != Reply.Status.ERROR) {
+      return reply; // unanswered: not acknowledged, so that a restarted worker sends it again
     } else if (duplicate(reply)) {
       LOG.info("run " + runId + ": Lightning already has this " + event + " (" + reply.describe(event)
           + "): delivered");

@@ -76,6 +76,11 @@ final class RestartRecovery {
       journal.delete();
       return false;
     }
+    if (journal.completeJournalled() && journal.pending().isEmpty()) {
+      LOG.info("run " + runId + ": its run:complete was answered before the restart; nothing is owed");
+      journal.delete();
+      return true;
+    }
     RunTopic topic = topics.apply(runId, journal.runToken());
     try {
       Reply joined = join(topic);
