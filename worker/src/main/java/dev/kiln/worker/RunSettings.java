@@ -28,7 +28,7 @@ record RunSettings(
 
   static RunSettings resolve(RunOptions o, WorkerConfig worker) {
     return new RunSettings(
-        runTimeoutMs(o.runTimeoutMs(), worker.maxRunDurationSeconds()),
+        o.runTimeoutMs() != null ? o.runTimeoutMs() : worker.maxRunDurationSeconds() * 1000L,
         o.memoryLimitMb() != null ? o.memoryLimitMb() : worker.runMemoryMb(),
         o.payloadLimitMb() != null ? o.payloadLimitMb() : worker.payloadMemoryMb(),
         o.logPayloadLimitMb() != null ? o.logPayloadLimitMb() : worker.logPayloadMemoryMb(),
@@ -36,15 +36,6 @@ record RunSettings(
         o.jobLogLevel(),
         o.sanitize(),
         worker.statePropsToRemove());
-  }
-
-  /** The smaller of the run's timeout and the worker's (a worker setting of 0 or less: the run's). */
-  private static long runTimeoutMs(Long run, int workerSeconds) {
-    long worker = workerSeconds * 1000L;
-    if (run == null) {
-      return worker;
-    }
-    return workerSeconds > 0 ? Math.min(run, worker) : run;
   }
 
   /** The same settings with the engine's timeout cut to {@code ms} (see {@link RunDeadline}). */

@@ -41,10 +41,4 @@ class RunDeadlineTest {
     assertThat(deadline.engineTimeoutMs(60_000, CLAIM.plusSeconds(90))).isEqualTo(1);
   }
 
-  @Test
-  void theWorkersOwnLimitAppliesWhenItIsSmaller() {
-    RunSettings run = RunSettings.resolve(new dev.kiln.lightning.plan.RunOptions(900_000L, null, null, null, null,
-        null, null), RunEventTranslatorTest.config());
-    assertThat(run.runTimeoutMs()).isEqualTo(300_000);
-  }
 }

@@ -6,16 +6,25 @@ const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
 const { parseRegex } = require('./linker.js');
 
-/** Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. */
+/**
+ * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr,
+ * through Java. Node's own `process.stdout`/`process.stderr` are never created: creating one
+ * for a pipe makes libuv switch that file descriptor to non-blocking mode, and Java's writes of
+ * large frames to fd 1 then fail half-way with EAGAIN as soon as the pipe is full.
+ */
 function redirectStdio(bridge) {
-  const toStderr = (chunk, encoding, callback) => {
-    bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
-    const cb = typeof encoding === 'function' ? encoding : callback;
-    if (typeof cb === 'function') process.nextTick(cb);
-    return true;
-  };
-  process.stdout.write = toStderr;
-  process.stderr.write = toStderr;
+  const { Writable } = require('node:stream');
+  const toStderr = (fd) => Object.assign(new Writable({
+    decodeStrings: false,
+    write(chunk, encoding, callback) {
+      bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      callback();
+    },
+  }), { fd, isTTY: false });
+  for (const [name, fd] of [['stdout', 1], ['stderr', 2]]) {
+    const stream = toStderr(fd);
+    Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
+  }
 }
 
 function createHost(bridge) {
