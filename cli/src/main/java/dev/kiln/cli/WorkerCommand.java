@@ -107,6 +107,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = {"-d", "--repo-dir"}, description = "Adaptor repo (default: $OPENFN_REPO_DIR, else ~/.openfn/repo).")
   Path repoDir;
 
+  @Option(names = "--data-dir",
+      description = "Run journals, kept across restarts (default: $WORKER_DATA_DIR, else ~/.kiln/worker).")
+  Path dataDir;
+
   @Option(names = {"-m", "--monorepo-dir"}, description = "Adaptors monorepo for @local adaptors.")
   Path monorepoDir;
 
@@ -215,7 +219,8 @@ public final class WorkerCommand implements Callable<Integer> {
         logPayloadMemory, maxRunDurationSeconds, statePropsToRemove.stream().map(String::trim)
             .filter(s -> !s.isEmpty()).toList(),
         batchLogs, batchInterval, batchLimit, collectionsUrl, collectionsVersion,
-        repoDir != null ? repoDir : defaultRepoDir(), monorepoDir, environment.workerName());
+        repoDir != null ? repoDir : defaultRepoDir(), monorepoDir, environment.workerName(),
+        dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".kiln", "worker"));
   }
 
   static Path defaultRepoDir() {

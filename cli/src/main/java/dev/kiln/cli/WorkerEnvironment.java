@@ -31,6 +31,7 @@ final class WorkerEnvironment implements IDefaultValueProvider {
       Map.entry("--max-run-duration-seconds", "WORKER_MAX_RUN_DURATION_SECONDS"),
       Map.entry("--state-props-to-remove", "WORKER_STATE_PROPS_TO_REMOVE"),
       Map.entry("--batch-logs", "WORKER_BATCH_LOGS"),
+      Map.entry("--data-dir", "WORKER_DATA_DIR"),
       Map.entry("--batch-interval", "WORKER_BATCH_INTERVAL"),
       Map.entry("--batch-limit", "WORKER_BATCH_LIMIT"),
       Map.entry("--collections-url", "WORKER_COLLECTIONS_URL"),

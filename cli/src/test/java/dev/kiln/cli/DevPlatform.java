@@ -39,6 +39,11 @@ final class DevPlatform implements AutoCloseable {
     this.mockQuirks = mockQuirks;
   }
 
+  /** A dev server and a worker started separately (restart scenarios: the fault suite). */
+  static DevPlatform of(DevServer server, KilnProcess worker) {
+    return new DevPlatform(server, worker, false);
+  }
+
   static DevServer server(Path dir, boolean mockQuirks) {
     return server(dir, mockQuirks, 0);
   }

@@ -40,10 +40,16 @@ final class KilnProcess implements AutoCloseable {
     Thread.ofPlatform().daemon().name("worker-output-" + process.pid()).start(this::readOutput);
   }
 
-  /** {@code kiln worker --port 0 --repo-dir <repoDir> --log info <args>}. */
+  /**
+   * {@code kiln worker --port 0 --repo-dir <repoDir> --log info <args>}, with a fresh {@code --data-dir}
+   * unless {@code args} name one (run journals must not leak from one test's worker into another's).
+   */
   static KilnProcess start(Path repoDir, String... args) throws IOException {
     List<String> kiln = new ArrayList<>(List.of("worker", "--port", "0", "--repo-dir", repoDir.toString(), "--log", "info"));
     kiln.addAll(List.of(args));
+    if (!kiln.contains("--data-dir")) {
+      kiln.addAll(List.of("--data-dir", java.nio.file.Files.createTempDirectory("kiln-worker-data").toString()));
+    }
     return kiln(kiln);
   }
 

@@ -99,7 +99,7 @@ class WorkerCommandTest {
     assertThatThrownBy(() -> config(Map.of(), "-s", "x", "--capacity", "2", "--workloops", "a:1"))
         .hasMessageContaining("cannot be used together");
     assertThatThrownBy(() -> config(Map.of(), "-s", "x", "--backoff", "3")).hasMessageContaining("<min>/<max>");
-    assertThat(WorkerEnvironment.VARIABLES.values()).hasSize(31).doesNotHaveDuplicates();
+    assertThat(WorkerEnvironment.VARIABLES.values()).hasSize(32).doesNotHaveDuplicates();
     assertThat(List.of("--port", "--lightning", "--secret")).allSatisfy(o -> assertThat(WorkerEnvironment.VARIABLES).containsKey(o));
   }
 }

@@ -39,10 +39,15 @@ class WorkerDefaultsIntegrationTest {
 
       String body = "export default [s => ({ data: 'aaaa' })];";
       List<DevPlatform.Event> withheld = platform.events(platform.submit(untimed(oneJob(body))), TIMEOUT);
-      assertThat(last(withheld).payload().path("reason").asText()).isEqualTo("success");
       if (mode.quirks) {
-        platform.worker.awaitLine("output_dataclip and output_dataclip_id are required", TIMEOUT);
+        // lightning-mock rejects a step:complete without a dataclip: the run says so (issue 5) instead of success
+        JsonNode complete = last(withheld).payload();
+        assertThat(complete.path("reason").asText()).isEqualTo("exception");
+        assertThat(complete.path("error_type").asText()).isEqualTo("EventRejected");
+        assertThat(complete.path("error_message").asText()).contains("step:complete")
+            .contains("output_dataclip and output_dataclip_id are required");
       } else {
+        assertThat(last(withheld).payload().path("reason").asText()).isEqualTo("success");
         JsonNode step = first(withheld, "step:complete").payload();
         assertThat(step.path("output_dataclip_error").asText()).isEqualTo("DATACLIP_TOO_LARGE");
         assertThat(step.has("output_dataclip_id")).isFalse();

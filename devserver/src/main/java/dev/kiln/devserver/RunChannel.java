@@ -23,6 +23,8 @@ final class RunChannel {
   private static final Set<String> LOG_LEVELS = Set.of("success", "always", "info", "warn", "error", "debug");
   private static final Set<String> STEP_REASONS =
       Set.of("success", "fail", "crash", "kill", "exception", "cancel", "lost");
+  /** Events a worker may resend after a lost reply; an exact copy of a stored one is answered as delivered. */
+  private static final Set<String> IDEMPOTENT_EVENTS = Set.of("run:start", "step:start", "step:complete", "run:complete");
   private static final Set<String> MOCK_COMPLETE_KEYS =
       Set.of("final_dataclip_id", "final_state", "reason", "error_type", "error_message", "timestamp");
 
@@ -68,6 +70,9 @@ final class RunChannel {
             : "not_found");
       }
       ObjectNode run = found.get();
+      if (!config.mockQuirks() && isStoredAlready(runId, event, payload)) {
+        return Reply.ok(Json.object().put("duplicate", true));
+      }
       RunState state = RunState.of(run.get("state").asText());
       if (state.isFinal()) {
         return afterFinal(run, event, payload);
@@ -86,10 +91,23 @@ final class RunChannel {
             : "unknown event " + event);
       };
     });
-    if (!reply.silent() && "ok".equals(reply.status()) && !event.startsWith("fetch:")) {
+    if (!reply.silent() && "ok".equals(reply.status()) && !event.startsWith("fetch:")
+        && !reply.response().path("duplicate").asBoolean(false)) {
       onEvent.accept(runId);
     }
     return reply;
+  }
+
+  /**
+   * Whether this exact event (same name, same payload) is stored for the run: a worker resending
+   * it because the reply was lost. Lightning's own answers to such a resend are errors ("has
+   * already been taken", "already in completed state") that a worker must recognise; this server
+   * answers {@code ok} with {@code {"duplicate": true}} and stores nothing twice.
+   */
+  private boolean isStoredAlready(String runId, String event, JsonNode payload) throws SQLException {
+    return IDEMPOTENT_EVENTS.contains(event) && database.queryOne(
+        "SELECT 1 AS one FROM run_events WHERE run_id = ? AND event = ? AND payload = ?",
+        runId, event, Json.write(payload)).isPresent();
   }
 
   /**

@@ -163,7 +163,10 @@ class WorkerSocketIntegrationTest {
       String outA = UUID.randomUUID().toString();
       ObjectNode completeA = stepComplete(stepA, "a").put("output_dataclip_id", outA);
       assertThat(status(worker.call(topic, "step:complete", completeA))).isEqualTo("ok");
-      assertThat(status(worker.call(topic, "step:complete", completeA))).isEqualTo("error");
+      Frame resent = worker.call(topic, "step:complete", completeA);
+      assertThat(Json.write(response(resent))).as("an exact resend is a duplicate").isEqualTo("{\"duplicate\":true}");
+      assertThat(status(worker.call(topic, "step:complete", completeA.deepCopy().put("reason", "fail"))))
+          .isEqualTo("error");
 
       String stepB = UUID.randomUUID().toString();
       Frame unknownInput = worker.call(topic, "step:start", stepStart(stepB, "b", UUID.randomUUID().toString()));

@@ -13,6 +13,7 @@ import dev.kiln.lightning.plan.RunOptions;
 import dev.kiln.lightning.protocol.Events;
 import dev.kiln.lightning.protocol.LightningJson;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,8 @@ final class RunAttempt implements Runnable {
   private final Runnable onFinish;
   private final WorkerMetrics metrics;
   private final long claimedAtNanos = System.nanoTime();
+  private final Instant claimedAt = Instant.now();
+  private RunJournal journal;
 
   RunAttempt(String runId, String runToken, RunTopic topic, RunSupervisor supervisor, PlanPreparer preparer,
       WorkerConfig config, Map<String, String> versions, WorkerMetrics metrics, Runnable onFinish) {
@@ -70,24 +73,31 @@ final class RunAttempt implements Runnable {
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "run " + runId + " failed in the worker", e);
     } finally {
+      if (journal != null) {
+        journal.close();
+      }
       topic.leave();
       onFinish.run();
     }
   }
 
   private void execute() {
+    // journalled from the claim on: a restarted worker closes the run even if this one dies before run:start
+    journal = RunJournal.create(config.journalDir(), runId, runToken);
     Reply joined = topic.join().join();
     if (!joined.isOk()) {
       LOG.warning("run " + runId + ": could not join its channel: " + joined.describe("phx_join")
           + "; Lightning will give the run to a worker again");
+      journal.delete();
       return;
     }
     Reply planReply = topic.push(Events.FETCH_PLAN, JsonNodeFactory.instance.objectNode()).join();
     if (!planReply.isOk()) {
       LOG.warning("run " + runId + ": " + planReply.describe(Events.FETCH_PLAN) + "; the run is left to Lightning");
+      journal.delete();
       return;
     }
-    EventOutbox outbox = new EventOutbox(runId, this::send, config.batchLogs(), config.batchIntervalMs(),
+    EventOutbox outbox = new EventOutbox(runId, (event, payload) -> metrics.eventInFlight(topic.push(event, payload)), journal, config.batchLogs(), config.batchIntervalMs(),
         config.batchLimit());
     Consumer<OutgoingEvent> events = metrics.observeRun(claimedAtNanos, outbox::accept);
     PreparedRun prepared;
@@ -100,7 +110,7 @@ final class RunAttempt implements Runnable {
       awaitDelivery(outbox);
       return;
     }
-    RunSettings options = prepared.options();
+    RunSettings options = withinDeadline(prepared.options());
     RunEventTranslator translator = new RunEventTranslator(
         runId, prepared.plan(), prepared.dataclipId(), options, versions, events);
 
@@ -149,10 +159,15 @@ final class RunAttempt implements Runnable {
     return fetches;
   }
 
-  private CompletableFuture<Void> send(String event, ObjectNode payload) {
-    return metrics.eventInFlight(topic.push(event, payload)).thenCompose(reply -> reply.isOk()
-        ? CompletableFuture.<Void>completedFuture(null)
-        : CompletableFuture.<Void>failedFuture(new IllegalStateException(reply.describe(event))));
+  /** The run's timeout, cut so that the run ends early enough to be reported before Lightning's deadline. */
+  private RunSettings withinDeadline(RunSettings options) {
+    RunDeadline deadline = RunDeadline.of(runToken, claimedAt, options.runTimeoutMs());
+    long timeout = deadline.engineTimeoutMs(options.runTimeoutMs(), Instant.now());
+    if (timeout < options.runTimeoutMs()) {
+      LOG.info("run " + runId + ": timeout cut from " + options.runTimeoutMs() + " to " + timeout
+          + " ms to report the run before Lightning's deadline (" + deadline.at() + ")");
+    }
+    return options.withRunTimeoutMs(timeout);
   }
 
   private void awaitDelivery(EventOutbox outbox) {

@@ -38,6 +38,12 @@ record RunSettings(
         worker.statePropsToRemove());
   }
 
+  /** The same settings with the engine's timeout cut to {@code ms} (see {@link RunDeadline}). */
+  RunSettings withRunTimeoutMs(long ms) {
+    return new RunSettings(ms, memoryLimitMb, payloadLimitMb, logPayloadLimitMb, outputDataclips, jobLogLevel,
+        sanitize, statePropsToRemove);
+  }
+
   /**
    * The engine's limits. Its own payload redaction is off ({@code 0}): the worker applies the
    * payload limit itself, where 0 means "send nothing", not "no limit".

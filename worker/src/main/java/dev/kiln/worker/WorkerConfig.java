@@ -18,6 +18,7 @@ import java.util.List;
  * @param messageTimeoutSeconds run-channel push and join timeout
  * @param claimTimeoutSeconds {@code worker:queue} join and claim timeout
  * @param workerName the claim's {@code worker_name} ({@code WORKER_NAME}, {@code DEPLOYED_POD_NAME}), or null
+ * @param dataDir where the worker keeps its run journals ({@code --data-dir}, {@code WORKER_DATA_DIR})
  */
 public record WorkerConfig(
     int port,
@@ -42,7 +43,8 @@ public record WorkerConfig(
     String collectionsVersion,
     Path repoDir,
     Path monorepoDir,
-    String workerName) {
+    String workerName,
+    Path dataDir) {
 
   public WorkerConfig {
     workloops = List.copyOf(workloops);
@@ -55,6 +57,11 @@ public record WorkerConfig(
   /** The sum of the workloops' slots: the join payload's {@code capacity}. */
   public int capacity() {
     return workloops.stream().mapToInt(Workloop::capacity).sum();
+  }
+
+  /** One journal per run in flight ({@link RunJournal}). */
+  Path journalDir() {
+    return dataDir.resolve("runs");
   }
 
   long messageTimeoutMs() {

@@ -59,6 +59,7 @@ public final class WorkerService {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
   private volatile int exitCode;
+  private CompletableFuture<Boolean> recovered = CompletableFuture.completedFuture(true);
 
   private WorkerService(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
       throws IOException {
@@ -92,8 +93,15 @@ public final class WorkerService {
 
   static WorkerService start(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
       throws IOException {
+    try {
+      java.nio.file.Files.createDirectories(config.journalDir());
+    } catch (IOException e) {
+      throw new IOException("cannot create the worker's data folder " + config.journalDir()
+          + ": set --data-dir / WORKER_DATA_DIR to a writable folder (" + e + ")", e);
+    }
     WorkerService service = new WorkerService(config, supervisor, preparer);
     service.connect();
+    service.recovered = new RestartRecovery(config, service::runTopic).start();
     return service;
   }
 
@@ -184,12 +192,21 @@ public final class WorkerService {
 
   private void startRun(ClaimedRun run, ClaimLoop loop) {
     LOG.info("claimed run " + run.id() + " (" + loop.workloop().id() + ")");
-    RunTopic topic = new ChannelRunTopic(socket, run.id(), run.token(), Duration.ofMillis(config.messageTimeoutMs()));
+    RunTopic topic = runTopic(run.id(), run.token());
     Thread.ofVirtual().name("kiln-run-" + run.id()).start(new RunAttempt(run.id(), run.token(), topic, supervisor,
         preparer, config, versions, metrics, () -> {
           LOG.info("run " + run.id() + " done");
           loop.runFinished();
         }));
+  }
+
+  private RunTopic runTopic(String runId, String runToken) {
+    return new ChannelRunTopic(socket, runId, runToken, Duration.ofMillis(config.messageTimeoutMs()));
+  }
+
+  /** Completes when the runs a previous worker left in the data folder were reported (true) or given up. */
+  CompletableFuture<Boolean> recovered() {
+    return recovered;
   }
 
   /** Active runs of all loops. */
@@ -211,7 +228,7 @@ public final class WorkerService {
     loops.forEach(ClaimLoop::stop);
     http.close();
     try {
-      while (loops.stream().anyMatch(l -> l.active() > 0 || l.pending() > 0)) {
+      while (loops.stream().anyMatch(l -> l.active() > 0 || l.pending() > 0) || !recovered.isDone()) {
         synchronized (this) {
           wait(50);
         }

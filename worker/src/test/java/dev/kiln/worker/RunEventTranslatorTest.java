@@ -26,7 +26,8 @@ class RunEventTranslatorTest {
 
   static WorkerConfig config() {
     return new WorkerConfig(0, "ws://x", "s", null, Workloop.ofCapacity(5), 1000, 10000, true, 30, 3600, 500, 10, 1,
-        300, List.of("configuration", "response"), false, 10, 50, null, null, Path.of("/tmp/repo"), null, null);
+        300, List.of("configuration", "response"), false, 10, 50, null, null, Path.of("/tmp/repo"), null, null,
+        Path.of("/tmp/kiln-data"));
   }
 
   private RunEventTranslator translator(RunOptions options) throws Exception {

@@ -1,0 +1,249 @@
+package dev.kiln.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.lightning.protocol.LightningJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One run's events on disk, written before they are sent: a header line (run id, run token), then
+ * one line per event ({@code seq}, name, payload with its minted ids) and one line per answer
+ * ({@code ack} of a seq, with what Lightning rejected, if it did). The events that were journalled
+ * but not acknowledged are what a restarted worker still owes Lightning ({@link RestartRecovery}).
+ * Lines are written with one {@code write} each, so a killed worker leaves at most a torn last
+ * line, which loading skips. The file is deleted once {@code run:complete} was acknowledged.
+ */
+final class RunJournal implements AutoCloseable {
+  private static final String SUFFIX = ".journal";
+
+  /** A journalled event. */
+  record Entry(long seq, OutgoingEvent event) {}
+
+  /** Where an event's line is in the file: to read it back instead of keeping it in memory. */
+  record Written(long seq, long offset, int length) {}
+
+  private final Path file;
+  private final String runId;
+  private final String runToken;
+  private final FileChannel channel;
+  private final List<Entry> pending;
+  private final List<String> rejections;
+  private final Map<String, ObjectNode> openSteps;
+  private final boolean completeJournalled;
+  private long nextSeq;
+
+  private RunJournal(Path file, String runId, String runToken, FileChannel channel, List<Entry> pending,
+      List<String> rejections, Map<String, ObjectNode> openSteps, boolean completeJournalled, long nextSeq) {
+    this.file = file;
+    this.runId = runId;
+    this.runToken = runToken;
+    this.channel = channel;
+    this.pending = pending;
+    this.rejections = rejections;
+    this.openSteps = openSteps;
+    this.completeJournalled = completeJournalled;
+    this.nextSeq = nextSeq;
+  }
+
+  /** A new journal for a claimed run in {@code dir} (created if needed). */
+  static RunJournal create(Path dir, String runId, String runToken) {
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(fileName(runId));
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      RunJournal journal = new RunJournal(file, runId, runToken, channel, List.of(), List.of(), Map.of(), false, 1);
+      ObjectNode header = JsonNodeFactory.instance.objectNode().put("run", runId).put("token", runToken);
+      journal.write(header);
+      return journal;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the run journal in " + dir
+          + " (check --data-dir / WORKER_DATA_DIR): " + e.getMessage(), e);
+    }
+  }
+
+  /** The journals a previous worker left in {@code dir}, oldest first. */
+  static List<Path> leftBehind(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+    }
+  }
+
+  /** Reopens a journal left behind, to finish it: its unacknowledged events are {@link #pending()}. */
+  static RunJournal load(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    if (lines.isEmpty()) {
+      throw new IOException(file + " is empty");
+    }
+    JsonNode header = LightningJson.mapper().readTree(lines.get(0));
+    Map<Long, Entry> unacked = new LinkedHashMap<>();
+    List<String> rejections = new ArrayList<>();
+    Map<String, ObjectNode> openSteps = new LinkedHashMap<>();
+    boolean complete = false;
+    long maxSeq = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      JsonNode node;
+      try {
+        node = LightningJson.mapper().readTree(line);
+      } catch (IOException e) {
+        continue; // a torn last line: the worker died while writing it, before sending it
+      }
+      if (node == null) {
+        continue;
+      }
+      if (node.has("ack")) {
+        unacked.remove(node.get("ack").asLong());
+        if (node.hasNonNull("rejected")) {
+          rejections.add(node.get("rejected").asText());
+        }
+        continue;
+      }
+      long seq = node.path("seq").asLong();
+      maxSeq = Math.max(maxSeq, seq);
+      String event = node.path("event").asText();
+      ObjectNode payload = (ObjectNode) node.get("payload");
+      unacked.put(seq, new Entry(seq, new OutgoingEvent(event, payload)));
+      switch (event) {
+        case OutgoingEvent.STEP_START -> openSteps.put(payload.path("step_id").asText(), payload);
+        case OutgoingEvent.STEP_COMPLETE -> openSteps.remove(payload.path("step_id").asText());
+        case OutgoingEvent.RUN_COMPLETE -> complete = true;
+        default -> { }
+      }
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    channel.position(channel.size());
+    channel.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8))); // ends a torn line, if any
+    return new RunJournal(file, header.path("run").asText(), header.path("token").asText(), channel,
+        List.copyOf(unacked.values()), rejections, openSteps, complete, maxSeq + 1);
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  String runToken() {
+    return runToken;
+  }
+
+  /** Events journalled but not acknowledged when the journal was loaded, in order. */
+  List<Entry> pending() {
+    return pending;
+  }
+
+  /** What Lightning rejected before the journal was loaded ({@code [event] response}). */
+  List<String> rejections() {
+    return Collections.unmodifiableList(rejections);
+  }
+
+  /** {@code step:start} payloads without a journalled {@code step:complete}, when loaded. */
+  Map<String, ObjectNode> openSteps() {
+    return openSteps;
+  }
+
+  /** Whether {@code run:complete} was journalled before the journal was loaded. */
+  boolean completeJournalled() {
+    return completeJournalled;
+  }
+
+  /** Writes the event (with its ids) before it may be sent; its sequence number. */
+  synchronized long append(OutgoingEvent event) {
+    return appendAt(event).seq();
+  }
+
+  /** As {@link #append}, saying where the line is, for {@link #read}. */
+  synchronized Written appendAt(OutgoingEvent event) {
+    long seq = nextSeq++;
+    ObjectNode line = JsonNodeFactory.instance.objectNode().put("seq", seq).put("event", event.event());
+    line.set("payload", event.payload());
+    try {
+      long offset = channel.size();
+      int length = write(line);
+      return new Written(seq, offset, length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** An event written by {@link #appendAt}, read back from the file. */
+  synchronized OutgoingEvent read(Written written) {
+    try {
+      ByteBuffer buffer = ByteBuffer.allocate(written.length());
+      while (buffer.hasRemaining()) {
+        if (channel.read(buffer, written.offset() + buffer.position()) < 0) {
+          throw new IOException("the journal ends before event " + written.seq());
+        }
+      }
+      JsonNode line = LightningJson.mapper().readTree(buffer.array());
+      return new OutgoingEvent(line.path("event").asText(), (ObjectNode) line.get("payload"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read event " + written.seq() + " of run " + runId + " back from "
+          + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Lightning answered the event: delivered, or rejected with {@code rejected} (null when accepted). */
+  synchronized void ack(long seq, String rejected) {
+    ObjectNode line = JsonNodeFactory.instance.objectNode().put("ack", seq);
+    if (rejected != null) {
+      line.put("rejected", rejected);
+    }
+    write(line);
+  }
+
+  /** The run is reported: nothing is owed any more. */
+  synchronized void delete() {
+    close();
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Appends the line; its length in bytes. */
+  private int write(ObjectNode line) {
+    try {
+      byte[] bytes = (LightningJson.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long position = channel.size();
+      while (buffer.hasRemaining()) {
+        position += channel.write(buffer, position);
+      }
+      return bytes.length;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static String fileName(String runId) {
+    return runId.replaceAll("[^A-Za-z0-9._-]", "_") + SUFFIX;
+  }
+}
