@@ -10,6 +10,8 @@ import dev.kiln.engine.RunOutcome;
 import dev.kiln.engine.RunPhase;
 import dev.kiln.engine.RunRequest;
 import dev.kiln.engine.RunSupervisor;
+import dev.kiln.runtime.PlanFileException;
+import dev.kiln.runtime.PlanFileReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,7 +125,13 @@ public final class RunCommand implements Callable<Integer> {
       err.println("[CLI] ✖ File not found: " + path);
       return 1;
     }
-    ObjectNode plan = loadPlan(err);
+    ObjectNode plan;
+    try {
+      plan = loadPlan(err);
+    } catch (PlanFileException e) {
+      err.println("[CLI] ✖ " + e.getMessage());
+      return 1;
+    }
     JsonNode steps = plan.path("workflow").path("steps");
     selectSteps(plan, steps);
     Path baseDir = path.toAbsolutePath().getParent();
@@ -148,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
     steps.forEach(s -> names.put(s.path("id").asText(), s.path("name").asText(s.path("id").asText())));
     RunProgress progress = new RunProgress(spec.commandLine().getErr(), levels, logJson, names, cache);
     RunOutcome outcome;
-    try (RunSupervisor supervisor = RunSupervisor.create(repoDir())) {
+    try (RunSupervisor supervisor = RunSupervisor.create(repoDir(), false)) {
       outcome = supervisor.run(request, progress);
     }
     return report(outcome, progress, err);
@@ -171,18 +180,26 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private ObjectNode loadPlan(PrintWriter err) throws IOException {
-    if (PlanLoader.isPlanFile(path)) {
+  private ObjectNode loadPlan(PrintWriter err) {
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    ObjectNode plan;
+    if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
       if (!adaptors.isEmpty()) {
         throw invalid("adaptor and workflow provided: set each step's \"adaptors\" in the workflow"
             + " file instead of -a");
       }
-      return PlanLoader.fromPlanFile(path);
+      plan = PlanFileReader.read(path);
+    } else {
+      if (adaptors.isEmpty()) {
+        err.println("[CLI] ⚠ WARNING: No adaptor provided! Pass one with -a, e.g. -a common");
+      }
+      plan = PlanFileReader.forJob(path, adaptors);
+      ((ObjectNode) plan.path("workflow").path("steps").get(0)).put("id", "job-1");
     }
-    if (adaptors.isEmpty()) {
-      err.println("[CLI] ⚠ WARNING: No adaptor provided! Pass one with -a, e.g. -a common");
+    if (!plan.hasNonNull("id")) {
+      plan.put("id", plan.path("workflow").path("name").asText("workflow"));
     }
-    return PlanLoader.fromExpression(path, adaptors.stream().map(AdaptorNames::expand).toList());
+    return plan;
   }
 
   private void selectSteps(ObjectNode plan, JsonNode steps) {

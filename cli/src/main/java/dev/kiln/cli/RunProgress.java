@@ -79,7 +79,7 @@ final class RunProgress implements RunListener {
   private void log(RunEvent event) {
     String name = event.meta().path("name").asText("RTE");
     String level = event.meta().path("level").asText("info");
-    if (!levels.shows(name, level)) {
+    if (!levels.shows(name, level) || stepLineSaysIt(name, level)) {
       return;
     }
     if (json) {
@@ -87,6 +87,14 @@ final class RunProgress implements RunListener {
       return;
     }
     out.println("[" + name + "] " + icon(level) + " " + messageText(event.meta().get("message")));
+  }
+
+  /**
+   * The runtime's per-step "completed in" success lines repeat the step line; they show only
+   * when the runtime's info lines do ({@code --log rt=info}).
+   */
+  private boolean stepLineSaysIt(String name, String level) {
+    return !json && "R/T".equals(name) && "success".equals(level) && !levels.shows(name, "info");
   }
 
   private void cli(String level, String message) {

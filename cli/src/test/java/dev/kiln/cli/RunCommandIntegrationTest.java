@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln run examples/hello/workflow.json}: install from npm, run in a run process, print. */
 @Tag("integration")
@@ -43,14 +45,34 @@ class RunCommandIntegrationTest {
   }
 
   @Test
+  void cachedStepOutputFeedsARunOfOnlyTheNextStep(@TempDir Path dir) throws Exception {
+    for (String file : new String[] {"workflow.json", "count-items.js", "summarize.js"}) {
+      Files.copy(Path.of(HELLO).resolveSibling(file), dir.resolve(file));
+    }
+    String workflow = dir.resolve("workflow.json").toString();
+    CliRun first = CliRun.of("run", workflow, "--repo-dir", REPO, "--cache-steps", "-o",
+        dir.resolve("out.json").toString());
+    assertThat(first.exitCode()).as(first.err()).isEqualTo(0);
+    assertThat(first.out()).isEmpty();
+    assertThat(dir.resolve(".cli-cache/hello/count-items.json")).exists();
+    assertThat(Files.readString(dir.resolve("out.json"))).contains("3 items: apple, banana, cherry");
+
+    CliRun second = CliRun.of("run", workflow, "--repo-dir", REPO, "--only", "summ");
+    assertThat(second.exitCode()).as(second.err()).isEqualTo(0);
+    assertThat(second.err()).contains("Using the cached output of step count-items")
+        .doesNotContain("Count items");
+    assertThat(second.out()).contains("3 items: apple, banana, cherry");
+  }
+
+  @Test
   void aCrashExitsWithOne() throws Exception {
-    Path job = java.nio.file.Files.createTempFile("kiln-crash", ".js");
-    java.nio.file.Files.writeString(job, "fn(s => s);\nfn(s => {\n  return s +;\n});\n");
+    Path job = Files.createTempFile("kiln-crash", ".js");
+    Files.writeString(job, "fn(s => s);\nfn(s => {\n  return s +;\n});\n");
     CliRun run = CliRun.of("run", job.toString(), "-a", "common@3.3.4", "--repo-dir", REPO);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).contains("CompileError").contains("Workflow failed in");
-    java.nio.file.Files.delete(job);
+    Files.delete(job);
   }
 }

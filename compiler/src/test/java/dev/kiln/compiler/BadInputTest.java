@@ -78,6 +78,15 @@ class BadInputTest {
   }
 
   @Test
+  void deepNestingBelowTheParsersLimitCompiles() {
+    int depth = 4_000;
+    String objects = "fn(" + "{ a: x, b: ".repeat(depth) + "$.y" + " }".repeat(depth) + ");";
+    assertThat(compile(objects).code()).startsWith("export default [fn(state => ({ a: x, b: ").endsWith(" }))];");
+    String arrows = "fn(" + "() => ".repeat(depth) + "x);";
+    assertThat(compile(arrows).code()).startsWith("export default [fn(() => () => ");
+  }
+
+  @Test
   void emptyFile() {
     CompiledJob job = compile("");
     assertThat(job.code()).isEqualTo("export default [];");

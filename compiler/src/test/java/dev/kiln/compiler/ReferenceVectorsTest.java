@@ -274,6 +274,13 @@ class ReferenceVectorsTest {
   }
 
   @Test
+  void movedOperationsWithoutSemicolons() {
+    assertEquivalent(
+        compile("const a = 1\nfn(a)\nconst b = 2\nget(b).then(s => s)\nconst c = 3").code(),
+        DEFER + "const a = 1\nconst b = 2\nconst c = 3\nexport default [fn(a), _defer(get(b), p => p.then(s => s))];");
+  }
+
+  @Test
   void deferImportGoesAfterTheLeadingImports() {
     String code = compile("import a from \"a\";\nconst b = 1;\nimport c from \"c\";\nget().then(s => s);").code();
     assertEquivalent(

@@ -23,6 +23,7 @@ final class FrameStream {
   private final StepTimer stepTimer;
   private final RunEmitter emitter;
   private RunOutcome outcome;
+  private JsonNode leafFailure;
 
   FrameStream(
       Map<String, String> stepNames,
@@ -66,6 +67,9 @@ final class FrameStream {
   }
 
   private void stepEnded(String type, ObjectNode meta, Frame frame) {
+    if (FrameType.STEP_ERROR.equals(type) && meta.path("next").isEmpty()) {
+      leafFailure = meta.path("error");
+    }
     meta.put("peakRssMb", rss.stepPeakMb());
     if (stateTooLarge(meta, frame)) {
       return;
@@ -77,7 +81,7 @@ final class FrameStream {
     if (stateTooLarge(meta, frame)) {
       return;
     }
-    outcome = emitter.complete(payloadWithinLimit(meta, frame), meta, rss.peakMb());
+    outcome = emitter.complete(payloadWithinLimit(meta, frame), meta, leafFailure, rss.peakMb());
   }
 
   private void workflowFailed(ObjectNode meta) {

@@ -1,5 +1,6 @@
 package dev.kiln.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.logging.Level;
@@ -47,13 +48,23 @@ final class RunEmitter {
     return outcome != null;
   }
 
-  RunOutcome complete(String finalState, ObjectNode meta, long peakRssMb) {
+  /**
+   * Ends the run as completed; {@code leafFailure} is the error of a failed leaf step (the run's
+   * reason is then {@code fail}, as ws-worker reports it), or null.
+   */
+  RunOutcome complete(String finalState, ObjectNode meta, JsonNode leafFailure, long peakRssMb) {
     if (outcome != null) {
       return outcome;
     }
     long duration = elapsedMs();
     meta.put("duration", duration);
-    outcome = new RunOutcome(finalState, null, duration, peakRssMb);
+    String reason = leafFailure == null ? "success" : "fail";
+    meta.put("reason", reason);
+    if (leafFailure != null) {
+      meta.put("type", leafFailure.path("type").asText(leafFailure.path("name").asText("Error")));
+      meta.put("message", leafFailure.path("message").asText(""));
+    }
+    outcome = new RunOutcome(reason, finalState, null, duration, peakRssMb);
     deliver(new RunEvent(RunEvent.WORKFLOW_COMPLETE, meta, finalState));
     return outcome;
   }
@@ -67,6 +78,7 @@ final class RunEmitter {
     if (outcome != null) {
       return outcome;
     }
+    meta.put("reason", failure.severity());
     meta.put("type", failure.type());
     meta.put("message", failure.message());
     meta.put("severity", failure.severity());
@@ -77,7 +89,7 @@ final class RunEmitter {
     if (failure.detail() != null && !failure.detail().isEmpty()) {
       meta.put("detail", failure.detail());
     }
-    outcome = new RunOutcome(null, failure, elapsedMs(), peakRssMb);
+    outcome = new RunOutcome(failure.severity(), null, failure, elapsedMs(), peakRssMb);
     deliver(new RunEvent(RunEvent.WORKFLOW_ERROR, meta, null));
     return outcome;
   }

@@ -37,7 +37,7 @@ public final class RunSupervisor implements AutoCloseable {
 
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
-  private final RunProcessLauncher launcher;
+  private final WarmSpare processes;
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
@@ -47,23 +47,27 @@ public final class RunSupervisor implements AutoCloseable {
    * @param repoDir the adaptor repo: adaptors are installed there and loaded from there
    * @param autoinstaller installs the plan's adaptors before the run starts
    * @param launcher starts run processes
+   * @param warmSpare keep one run process starting ahead of the next run (for a worker; not for
+   *     a one-shot command)
    */
-  public RunSupervisor(Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher) {
+  public RunSupervisor(
+      Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
-    this.launcher = launcher;
+    this.processes = new WarmSpare(launcher, warmSpare);
   }
 
   /**
    * A supervisor with the default parts: adaptors installed from the npm registry (as
    * {@code npm_config_registry} / {@code .npmrc} say) into {@code repoDir}, run processes started
-   * with this JVM's JDK and class path.
+   * with this JVM's JDK and class path; with {@code warmSpare}, one process is kept starting
+   * ahead of the next run.
    */
-  public static RunSupervisor create(Path repoDir) {
+  public static RunSupervisor create(Path repoDir, boolean warmSpare) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm());
+        RunProcessLauncher.ofCurrentJvm(), warmSpare);
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
@@ -107,20 +111,21 @@ public final class RunSupervisor implements AutoCloseable {
 
   private RunOutcome supervise(
       Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
-    Process process;
+    LaunchedProcess launched;
     try {
-      process = launcher.start(limits.memoryLimitMb());
+      launched = processes.take(limits.memoryLimitMb());
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
+    Process process = launched.process();
+    StderrTail stderr = launched.stderr();
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
     RunTracker tracker = new RunTracker(process);
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
-    StderrTail stderr = new StderrTail(process.getErrorStream(), "kiln-run-stderr-" + process.pid());
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
         : scheduler.schedule(
-            () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs())),
+            () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs()).withPhase(tracker.phase())),
             limits.runTimeoutMs(), TimeUnit.MILLISECONDS);
     try (RssWatch rss = new RssWatch(process.pid(), limits.rssBudgetMb(), scheduler,
             kb -> tracker.kill(RunFailure.outOfMemory(tracker.phase(),
@@ -135,7 +140,8 @@ public final class RunSupervisor implements AutoCloseable {
         while (!emitter.ended() && (frame = fromChild.read()) != null) {
           if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
             tracker.phase(RunPhase.COMPILE);
-            sendRun(toChild, runFrame);
+            // on its own thread: a big plan must not stop the frames the process sends meanwhile
+            Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
           } else {
             frames.accept(frame);
           }
@@ -152,11 +158,8 @@ public final class RunSupervisor implements AutoCloseable {
       }
       int code = awaitExit(process);
       stderr.awaitEnd(2_000);
-      RunFailure failure = ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr);
-      if (failure.phase() == null && "TimeoutError".equals(failure.type())) {
-        failure = failure.withPhase(tracker.phase());
-      }
-      return emitter.fail(failure, rss.peakMb());
+      return emitter.fail(
+          ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr), rss.peakMb());
     } catch (IOException e) {
       process.destroyForcibly();
       return emitter.fail(RunFailure.execution("Lost the run process: " + e.getMessage()), 0);
@@ -212,6 +215,7 @@ public final class RunSupervisor implements AutoCloseable {
   /** Stops watching and kills the run processes still running (their runs end as crashed). */
   @Override
   public void close() {
+    processes.close();
     live.forEach(Process::destroyForcibly);
     scheduler.shutdownNow();
   }

@@ -12,7 +12,7 @@ class MisbehavingRunProcessTest {
 
   private static RunOutcome runWith(Class<?> mainClass, RecordingListener listener) {
     try (RunSupervisor supervisor = new RunSupervisor(TestPlans.REPO,
-        new PlanAutoinstaller(spec -> "0.0.0"), RunProcessLauncher.ofCurrentJvm(mainClass.getName()))) {
+        new PlanAutoinstaller(spec -> "0.0.0"), RunProcessLauncher.ofCurrentJvm(mainClass.getName()), false)) {
       return supervisor.run(RunRequest.of(TestPlans.oneStep("job", "fn(s => s)", "local-adaptor"), null),
           listener);
     }

@@ -39,7 +39,7 @@ class RunSupervisorIntegrationTest {
     assertThat(outcome.completed()).isTrue();
     assertThat(json(outcome.finalState()).path("data").path("x").asInt()).isEqualTo(42);
     assertThat(listener.types()).containsSubsequence(
-        "autoinstall-complete", "compile-start", "compile-complete", "workflow-start", "step-start",
+        "autoinstall-complete", "workflow-start", "compile-start", "compile-complete", "step-start",
         "step-complete", "workflow-complete");
     assertThat(listener.types().stream().filter(t -> t.startsWith("workflow-c") || t.equals("workflow-error")))
         .containsExactly("workflow-complete");
@@ -47,6 +47,24 @@ class RunSupervisorIntegrationTest {
     RunEvent step = listener.ofType(RunEvent.STEP_COMPLETE).get(0);
     assertThat(step.meta().path("peakRssMb").asLong()).isPositive();
     assertThat(listener.last().meta().path("workflowId").asText()).startsWith("test-");
+    assertThat(outcome.reason()).isEqualTo("success");
+    assertThat(listener.last().text("reason")).isEqualTo("success");
+  }
+
+  @Test
+  void aFailedLeafStepCompletesWithReasonFail() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => { throw new Error('no patients today'); }];"),
+        null, SMALL, listener);
+
+    assertThat(outcome.completed()).isTrue();
+    assertThat(outcome.reason()).isEqualTo("fail");
+    RunEvent last = listener.last();
+    assertThat(last.type()).isEqualTo(RunEvent.WORKFLOW_COMPLETE);
+    assertThat(last.text("reason")).isEqualTo("fail");
+    assertThat(last.text("message")).contains("no patients today");
+    assertThat(json(outcome.finalState()).path("errors").has("step-1")).isTrue();
   }
 
   @Test
@@ -125,9 +143,8 @@ class RunSupervisorIntegrationTest {
             + " return new Promise(resolve => setTimeout(() => resolve(s), 500)); }];"),
         null, SMALL, listener);
 
-    assertThat(outcome.failure()).isNotNull();
-    assertThat(outcome.failure().severity()).isEqualTo("crash");
-    assertThat(listener.ofType(RunEvent.WORKFLOW_ERROR)).hasSize(1);
+    assertFailure(outcome, listener, "ExecutionError", "crash", "");
+    assertThat(outcome.failure().message()).contains("async boom");
   }
 
   @Test
@@ -152,6 +169,30 @@ class RunSupervisorIntegrationTest {
         "Error installing @openfn/language-common@99.99.99: ");
     assertThat(listener.types()).contains("autoinstall-error").doesNotContain("compile-start");
     assertThat(outcome.peakRssMb()).isZero();
+  }
+
+  @Test
+  void aStateOverTheStateLimitIsKilled() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => ({ data: 'x'.repeat(60 << 20) })];"), null,
+        RunLimits.ofMemory(200, 60_000), listener);
+
+    assertFailure(outcome, listener, "StateTooLargeError", "kill", "State exceeds the limit of 50mb");
+  }
+
+  @Test
+  void aStateOverThePayloadLimitIsRedactedInItsEvents() {
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.run(
+        TestPlans.oneStep("export default [s => ({ data: 'x'.repeat(2 << 20) })];"), null,
+        RunLimits.defaults().withPayloadLimitMb(1), listener);
+
+    assertThat(outcome.completed()).as("%s", outcome.failure()).isTrue();
+    assertThat(outcome.finalState()).isEqualTo("{\"data\":\"[REDACTED]\"}");
+    RunEvent step = listener.ofType(RunEvent.STEP_COMPLETE).get(0);
+    assertThat(step.state()).isEqualTo("{\"data\":\"[REDACTED]\"}");
+    assertThat(step.meta().path("redacted").asBoolean()).isTrue();
   }
 
   @Test
@@ -204,5 +245,7 @@ class RunSupervisorIntegrationTest {
     assertThat(last.type()).isEqualTo(RunEvent.WORKFLOW_ERROR);
     assertThat(last.text("type")).isEqualTo(type);
     assertThat(last.text("severity")).isEqualTo(severity);
+    assertThat(last.text("reason")).isEqualTo(severity);
+    assertThat(outcome.reason()).isEqualTo(severity);
   }
 }

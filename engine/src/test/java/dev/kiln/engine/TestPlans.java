@@ -16,7 +16,7 @@ final class TestPlans {
 
   static synchronized RunSupervisor supervisor() {
     if (supervisor == null) {
-      supervisor = RunSupervisor.create(REPO);
+      supervisor = RunSupervisor.create(REPO, false);
     }
     return supervisor;
   }

@@ -39,10 +39,6 @@ final class ExecutionPlan {
     this.credentials = credentials;
   }
 
-  String id() {
-    return id;
-  }
-
   /** The name the runtime logs ({@code Executing <name>}): the workflow name, else the plan id. */
   String displayName() {
     return name != null ? name : id != null ? id : "workflow";
@@ -121,7 +117,9 @@ final class ExecutionPlan {
       if (stepId == null) {
         stepId = "job-" + ++autoId;
       }
-      steps.put(stepId, step(stepId, s));
+      if (steps.put(stepId, step(stepId, s)) != null) {
+        throw invalid("Duplicate step id: " + stepId + " (every step needs its own id)");
+      }
     }
     String explicitStart = text(options.get("start"));
     if (explicitStart != null && !steps.containsKey(explicitStart)) {

@@ -33,26 +33,31 @@ final class JavetLibrary {
     return base.resolve("kiln").resolve("javet-" + JavetLibLoader.LIB_VERSION);
   }
 
-  /** Makes sure the library is in the cache folder and tells Javet to load it from there. */
+  /**
+   * Makes sure the library is in the cache folder and tells Javet to load it from there. If the
+   * cache folder cannot be written (a read-only home), a per-user folder under {@code java.io.tmpdir}
+   * is used instead.
+   */
   static void install() {
-    Path dir = cacheDir();
+    Path dir;
     try {
-      JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.Node);
-      Path lib = dir.resolve(loader.getLibFileName());
-      if (!Files.isRegularFile(lib)) {
-        String resource = loader.getResourceFileName();
-        extract(dir, lib, resource.startsWith("/") ? resource : "/" + resource);
-      }
+      dir = prepare(cacheDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the Javet native library in " + dir, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot prepare the Javet native library in " + dir, e);
+      Path fallback = Path.of(System.getProperty("java.io.tmpdir"),
+          "kiln-javet-" + JavetLibLoader.LIB_VERSION + "-" + System.getProperty("user.name"));
+      System.err.println("kiln: cannot use " + cacheDir() + " for the Javet library (" + e + "); using " + fallback);
+      try {
+        dir = prepare(fallback);
+      } catch (IOException again) {
+        throw new UncheckedIOException("cannot prepare the Javet native library in " + fallback, again);
+      }
     }
+    File libDir = dir.toFile();
     JavetLibLoader.setLibLoadingListener(
         new IJavetLibLoadingListener() {
           @Override
           public File getLibPath(JSRuntimeType jsRuntimeType) {
-            return dir.toFile();
+            return libDir;
           }
 
           @Override
@@ -60,6 +65,24 @@ final class JavetLibrary {
             return false;
           }
         });
+  }
+
+  /** Extracts the library into {@code dir} unless it is there already; returns {@code dir}. */
+  private static Path prepare(Path dir) throws IOException {
+    JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.Node);
+    String fileName;
+    String resource;
+    try {
+      fileName = loader.getLibFileName();
+      resource = loader.getResourceFileName();
+    } catch (com.caoccao.javet.exceptions.JavetException e) {
+      throw new IllegalStateException("Javet does not support this platform: " + e.getMessage(), e);
+    }
+    Path lib = dir.resolve(fileName);
+    if (!Files.isRegularFile(lib)) {
+      extract(dir, lib, resource.startsWith("/") ? resource : "/" + resource);
+    }
+    return dir;
   }
 
   private static void extract(Path dir, Path lib, String resource) throws IOException {

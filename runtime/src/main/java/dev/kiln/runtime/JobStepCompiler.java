@@ -9,6 +9,7 @@ import dev.kiln.compiler.JobCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compiles job source with Kiln's compiler, importing from each of the step's adaptors the names
@@ -17,10 +18,10 @@ import java.util.List;
 final class JobStepCompiler implements StepCompiler {
 
   @Override
-  public CompiledStep compile(PlanStep step, Path repoDir) {
+  public CompiledStep compile(PlanStep step, Path repoDir, Set<String> globals) {
     // The reference engine compiles with the step name only, so steps without a name lose pos.src;
     // Kiln uses the name, else the id, which is also what the source map lookup uses.
-    CompileOptions options = CompileOptions.named(step.displayName());
+    CompileOptions options = CompileOptions.named(step.displayName()).withIgnoredImports(globals);
     for (String specifier : step.adaptors()) {
       AdaptorSpecifier adaptor = AdaptorSpecifier.parse(specifier);
       options = options.withAdaptor(new AdaptorImports(adaptor.name(), exportsOf(step, adaptor, repoDir), true));
@@ -32,7 +33,12 @@ final class JobStepCompiler implements StepCompiler {
           job.sourceMapJson(),
           job.operations().stream().map(o -> new CompiledStep.OperationRef(o.name(), o.line())).toList());
     } catch (CompileError e) {
-      throw new RunFailureException("CompileError", step.displayName() + ": " + e.getMessage(), "crash", step.id());
+      String detail = e.codeFrame().isEmpty() ? null : e.codeFrame();
+      if (e.details() != null) {
+        detail = (detail == null ? "" : detail + "\n") + e.details();
+      }
+      throw new RunFailureException(
+          "CompileError", step.displayName() + ": " + e.getMessage(), "crash", step.id(), detail);
     } catch (RuntimeException e) {
       throw new RunFailureException(
           "CompileError", step.displayName() + ": the compiler failed: " + e, "crash", step.id());

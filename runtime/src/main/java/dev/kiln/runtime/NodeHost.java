@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NodeHost implements AutoCloseable {
   private static final String HOST_RESOURCES = "/dev/kiln/runtime/host/";
   private static final AtomicBoolean FLAGS_SET = new AtomicBoolean();
+  private static final StepOutcome NEVER_SETTLED = new StepOutcome(
+      "{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"RuntimeCrash\",\"severity\":\"crash\",\"message\":"
+          + "\"The step never finished: its operations wait for a promise that nothing will ever settle"
+          + " (no timers, I/O or callbacks are pending). Make every operation return or resolve.\"}}",
+      null);
 
   private final NodeRuntime runtime;
   private final Bridge bridge;
@@ -81,13 +86,8 @@ final class NodeHost implements AutoCloseable {
   }
 
   String nodeVersion() {
-    return eval("process.versions.node");
-  }
-
-  /** Evaluates an expression in the host realm (for versions and diagnostics); returns its string value. */
-  String eval(String expression) {
     try {
-      return runtime.getExecutor("String(" + expression + ")").executeString();
+      return runtime.getExecutor("process.versions.node").executeString();
     } catch (JavetException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -107,15 +107,11 @@ final class NodeHost implements AutoCloseable {
     bridge.stepDone(null, null);
     call("runStep", stepJson, inputText);
     while (bridge.pending == null) {
-        boolean more = runtime.await(V8AwaitMode.RunOnce);
-        if (!more && bridge.pending == null) {
-          runtime.await(V8AwaitMode.RunNoWait);
-          if (bridge.pending == null) {
-            return new StepOutcome(
-                "{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"RuntimeCrash\",\"severity\":\"crash\",\"message\":"
-                    + "\"The step never finished: its operations wait for a promise that nothing will ever settle"
-                    + " (no timers, I/O or callbacks are pending)\"}}",
-                null);
+      boolean more = runtime.await(V8AwaitMode.RunOnce);
+      if (!more && bridge.pending == null) {
+        runtime.await(V8AwaitMode.RunNoWait);
+        if (bridge.pending == null) {
+          return NEVER_SETTLED;
         }
       }
     }
@@ -125,11 +121,6 @@ final class NodeHost implements AutoCloseable {
   private String call(String function, Object... args) {
     try {
       Object result = host.invokeObject(function, args);
-      if (result instanceof com.caoccao.javet.values.V8Value value) {
-        try (value) {
-          return value.isNullOrUndefined() ? null : value.toString();
-        }
-      }
       return result == null ? null : result.toString();
     } catch (JavetException e) {
       throw new IllegalStateException("host." + function + " failed: " + e.getMessage(), e);

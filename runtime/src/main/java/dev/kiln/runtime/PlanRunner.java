@@ -10,9 +10,10 @@ import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameType;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,12 +81,18 @@ final class PlanRunner {
     send(FrameType.COMPILE_START, meta());
     Map<String, CompiledStep> compiled = new HashMap<>();
     StepCompiler stepCompiler = options.compile() ? compiler : StepCompiler.PRECOMPILED;
+    String globalsSource = options.globals() != null ? options.globals() : plan.globals();
+    Set<String> globals = globalsSource == null ? Set.of() : GlobalsExports.names(globalsSource);
     for (PlanStep step : plan.steps().values()) {
       if (step.isJob()) {
         try {
-          compiled.put(step.id(), stepCompiler.compile(step, options.repoDir()));
+          compiled.put(step.id(), stepCompiler.compile(step, options.repoDir(), globals));
         } catch (RunFailureException e) {
           log.error("Error occurred during compilation");
+          log.error(e.getMessage());
+          if (e.detail() != null) {
+            log.error(e.detail());
+          }
           throw e;
         }
       }
@@ -148,7 +155,7 @@ final class PlanRunner {
           }
         }
       }
-      Set<String> next = new LinkedHashSet<>();
+      List<String> next = new ArrayList<>();
       result.path("next").forEach(n -> next.add(n.asText()));
       if (!next.isEmpty() && state == null && step.isJob() && !"error".equals(result.path("outcome").asText())) {
         log.warn("WARNING: step " + step.id() + " did not return a state object. This may cause downstream jobs to fail.");
@@ -160,10 +167,15 @@ final class PlanRunner {
       if (isEnd) {
         break;
       }
-      for (String n : result.path("next").isArray() ? next : Set.<String>of()) {
+      for (String n : next) {
         queue.add(new Pending(n, state));
       }
     }
+    return finalState(leaves);
+  }
+
+  /** No leaf: null; one: its state; several: {@code {<executionId>: state, …}}, assembled as text. */
+  private static String finalState(Map<String, String> leaves) {
     if (leaves.isEmpty()) {
       return null;
     }

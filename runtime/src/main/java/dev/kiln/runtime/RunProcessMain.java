@@ -1,11 +1,15 @@
 package dev.kiln.runtime;
 
+import com.caoccao.javet.interop.loader.JavetLibLoader;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -25,7 +29,7 @@ public final class RunProcessMain {
   private RunProcessMain() {}
 
   public static void main(String[] args) throws IOException {
-    FrameWriter out = new FrameWriter(new FileOutputStream(FileDescriptor.out));
+    FrameWriter out = new FrameWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     PrintStream stderr = System.err;
     System.setOut(stderr);
     ProcessArgs processArgs;
@@ -44,28 +48,43 @@ public final class RunProcessMain {
       }
     };
     NodeHost.configureProcess(processArgs.heapLimitMb());
-    try (NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr)) {
-      String nodeVersion = host.nodeVersion();
-      frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
-          .put("pid", ProcessHandle.current().pid())
-          .set("versions", JSON.createObjectNode()
-              .put("node", nodeVersion)
-              .put("javet", com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION)
-              .put("runtime", version()))
-          .toString()));
-      Frame run = new FrameReader(new FileInputStream(FileDescriptor.in)).read();
-      if (run == null) {
-        stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
-        exit(0);
-      }
-      if (!FrameType.RUN.equals(run.type())) {
-        stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
-        exit(2);
-      }
-      JsonNode meta = JSON.readTree(run.metaJson());
-      new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
+    // never closed: the process halts right after the run, abandoning whatever job code left open
+    NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
+    exit(serve(host, frames, stderr));
+  }
+
+  /** Writes ready, reads and runs the one run frame; returns the exit code. */
+  private static int serve(NodeHost host, FrameSink frames, PrintStream stderr) throws IOException {
+    frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
+        .put("pid", ProcessHandle.current().pid())
+        .set("versions", JSON.createObjectNode()
+            .put("node", host.nodeVersion())
+            .put("javet", JavetLibLoader.LIB_VERSION)
+            .put("runtime", version()))
+        .toString()));
+    Frame run = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in))).read();
+    if (run == null) {
+      stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
+      return 0;
     }
-    exit(0);
+    if (!FrameType.RUN.equals(run.type())) {
+      stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
+      return 2;
+    }
+    JsonNode meta;
+    try {
+      meta = JSON.readTree(run.metaJson());
+    } catch (JsonProcessingException e) {
+      frames.send(Frame.of(FrameType.WORKFLOW_ERROR, JSON.createObjectNode()
+          .put("type", "ExecutionError")
+          .put("message", "The run frame's meta is not valid JSON: " + e.getOriginalMessage())
+          .put("severity", "exception")
+          .put("time", Clock.nowNanos())
+          .toString()));
+      return 0;
+    }
+    new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
+    return 0;
   }
 
   /** Exits without waiting for timers or sockets job code may have left open. */

@@ -94,6 +94,14 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void errorsInNamedJobFunctionsAreNotBlamedOnTheAdaptor() {
+    JsonNode error = run(job("fn", "fn(function named(s) { return s.data.x.y; })"), FIXTURE + "@1.0.0")
+        .finalState().path("errors").path("job-1");
+    assertThat(error.path("name").asText()).isEqualTo("RuntimeError");
+    assertThat(error.path("subtype").asText()).isEqualTo("TypeError");
+  }
+
+  @Test
   void anAdaptorThrowingAStringIsAJobError() {
     assertThat(run(job("errString", "errString()"), FIXTURE + "@1.0.0").finalState().path("errors").path("job-1"))
         .isEqualTo(RunFrames.lenient("{source: 'runtime', name: 'JobError', severity: 'fail', message: 'adaptor string'}"));
@@ -119,6 +127,17 @@ class AdaptorModulesTest {
     String path = Fixtures.module("number-export.js").toString();
     run("import n from '" + path + "';\nexport default [(s) => ({data: n})];", null, "{whitelist: []}", StepCompiler.PRECOMPILED)
         .assertFinalState("{data: 20}");
+  }
+
+  @Test
+  void stepsOfOneRunShareAnAdaptorInstance() {
+    ObjectNode meta = RunFrames.JSON.createObjectNode();
+    ArrayNode steps = meta.putObject("plan").putObject("workflow").putArray("steps");
+    steps.addObject().put("id", "a").put("next", "b").put("expression", job("count", "count()"))
+        .putArray("adaptors").add(FIXTURE + "@1.0.0");
+    steps.addObject().put("id", "b").put("expression", job("count", "count()")).putArray("adaptors").add(FIXTURE + "@1.0.0");
+    meta.putObject("options").put("repoDir", Fixtures.repo().toString()).put("compile", false);
+    InJvmRuns.runMeta(meta, null, StepCompiler.PRECOMPILED).assertFinalState("{data: {calls: 2}}");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kiln.runtime;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A stand-in for the compiler in tests: leaves the (already ES module) expression as it is and
@@ -11,7 +12,7 @@ import java.util.List;
 record IdentityMapCompiler(List<CompiledStep.OperationRef> operations) implements StepCompiler {
 
   @Override
-  public CompiledStep compile(PlanStep step, Path repoDir) {
+  public CompiledStep compile(PlanStep step, Path repoDir, Set<String> globals) {
     String source = step.expression();
     long lines = source.chars().filter(c -> c == '\n').count() + 1;
     StringBuilder mappings = new StringBuilder("AAAA");

@@ -312,4 +312,20 @@ class PlanExecutionTest {
           {id: 'b', expression: 'export default [s => { s.errors = 22; return s; }]'}]}}
         """).assertFinalState("{data: {}, errors: 22}");
   }
+
+  @Test
+  void workflowGlobalsCannotOverrideTheSandboxBuiltins() {
+    String globals = "export const console = 1; export const parseInt = () => -1; export const setTimeout = 0; export const x = 90210;";
+    precompiled("""
+        {workflow: {globals: '%s', steps: [
+          {expression: 'export default [s => { s.data = [typeof console.log, parseInt(\"7\"), typeof setTimeout, x]; return s; }]'}]}}
+        """.formatted(globals)).assertFinalState("{data: ['function', 7, 'function', 90210]}");
+  }
+
+  @Test
+  void globalsErrorsArePrefixed() {
+    JsonNode error = precompiled("{workflow: {globals: 'export const x = y;', steps: [{expression: 'export default [s => s]'}]}}")
+        .workflowError();
+    assertThat(error.path("message").asText()).isEqualTo("ReferenceError: [globals] y is not defined");
+  }
 }

@@ -21,9 +21,15 @@ final class RunProcessHarness {
   record Result(Frame ready, RunFrames run, int exitCode, String stderr) {}
 
   static Process start(int memoryMb, Path stderrFile) throws IOException {
+    return start(memoryMb, stderrFile, JavetLibrary.cacheDir());
+  }
+
+  /** Starts a run process that keeps Javet's native library in {@code javetCache}. */
+  static Process start(int memoryMb, Path stderrFile, Path javetCache) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(
-        java, "-Xmx" + memoryMb + "m", "--enable-native-access=ALL-UNNAMED",
+        java, "-Xmx" + memoryMb + "m", "-XX:+DisplayVMOutputToStderr", "--enable-native-access=ALL-UNNAMED",
+        "-Dkiln.javet.cache=" + javetCache,
         "-cp", System.getProperty("java.class.path"),
         "dev.kiln.runtime.RunProcessMain", "--memory-mb", Integer.toString(memoryMb));
     builder.redirectError(stderrFile.toFile());

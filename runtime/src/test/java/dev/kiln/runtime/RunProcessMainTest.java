@@ -3,7 +3,14 @@ package dev.kiln.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.runtime.protocol.Frame;
+import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +68,53 @@ class RunProcessMainTest {
     assertThat(result.run().workflowError().path("severity").asText()).isEqualTo("crash");
     assertThat(result.run().workflowError().path("message").asText()).startsWith("My Step: ");
     assertThat(result.run().logLines()).contains("R/T error Error occurred during compilation");
+  }
+
+  @Test
+  void concurrentFirstStartsShareOneExtractionOfTheNativeLibrary(@TempDir Path cache) throws Exception {
+    Path err1 = Files.createTempFile(cache.getParent(), "kiln", ".err");
+    Path err2 = Files.createTempFile(cache.getParent(), "kiln", ".err");
+    Process first = RunProcessHarness.start(64, err1, cache);
+    Process second = RunProcessHarness.start(64, err2, cache);
+    try {
+      for (Process p : List.of(first, second)) {
+        Frame ready = new FrameReader(p.getInputStream()).read();
+        assertThat(ready).isNotNull();
+        assertThat(ready.type()).isEqualTo(FrameType.READY);
+        p.getOutputStream().close(); // no run frame: the process exits 0
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+      }
+    } finally {
+      first.destroyForcibly();
+      second.destroyForcibly();
+      Files.deleteIfExists(err1);
+      Files.deleteIfExists(err2);
+    }
+    try (var files = Files.list(cache)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")))
+          .containsExactly("libjavet-node-linux-x86_64.v.4.1.1.so");
+    }
+  }
+
+  @Test
+  void theMemoryLimitCapsTheV8Heap() throws Exception {
+    String meta = RunFrames.JSON.createObjectNode()
+        .<ObjectNode>set("plan", RunFrames.lenient(
+            "{workflow: {steps: [{expression: 'export default [s => { const a = []; while (true) a.push({n: a.length, s: String(a.length)}); }]'}]}}"))
+        .<ObjectNode>set("options", RunFrames.lenient("{compile: false}"))
+        .toString();
+    RunProcessHarness.Result result = RunProcessHarness.run(64, meta, "");
+    assertThat(result.exitCode()).isEqualTo(134);
+    assertThat(result.stderr()).contains("heap out of memory");
+    assertThat(result.run().types()).doesNotContain(FrameType.WORKFLOW_COMPLETE, FrameType.WORKFLOW_ERROR);
+  }
+
+  @Test
+  void aMalformedRunFrameStillEndsWithAWorkflowError() throws Exception {
+    RunProcessHarness.Result result = RunProcessHarness.run(64, "{not json", "");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.run().workflowError().path("type").asText()).isEqualTo("ExecutionError");
+    assertThat(result.run().workflowError().path("message").asText()).startsWith("The run frame's meta is not valid JSON");
   }
 }

@@ -28,6 +28,7 @@ class StepExecutionTest {
     assertThat(complete.path("time").asText()).matches("\\d{19,}");
     assertThat(run.ofType(FrameType.STEP_COMPLETE).get(0).bodyText()).isEqualTo("{\"data\":{}}");
     assertThat(run.metas(FrameType.STEP_START).get(0).toString()).contains("\"stepId\":\"j\"");
+    assertThat(run.logLines()).anyMatch(l -> l.matches("R/T debug Step memory usage: \\[step \\d+mb\\] \\[system \\d+mb\\]"));
   }
 
   @Test
@@ -175,5 +176,19 @@ class StepExecutionTest {
     assertThat(big.logLines()).contains("R/T warn WARNING: state contained 1 BigInt value(s); they were written as strings");
     RunFrames hostile = precompiled("{workflow: {steps: [{id: 'h', expression: 'export default [s => ({toJSON() { throw new Error(\"nope\"); }})]'}]}}");
     assertThat(hostile.workflowError().path("message").asText()).isEqualTo("the state cannot be serialised to JSON: nope");
+  }
+
+  @Test
+  void asynchronousThrowsEndTheRunInsteadOfTheProcess() {
+    JsonNode floating = precompiled("{workflow: {steps: [{id: 'a', expression: \"export default [s => { Promise.reject(new Error('floating')); return s; },"
+        + " s => new Promise(r => setTimeout(() => r(s), 20))]\"}]}}").workflowError();
+    assertThat(floating.path("type").asText()).isEqualTo("ExecutionError");
+    assertThat(floating.path("severity").asText()).isEqualTo("crash");
+    assertThat(floating.path("message").asText()).isEqualTo("Unhandled promise rejection: floating");
+    RunFrames timer = precompiled("{workflow: {steps: [{id: 'a', expression: \"export default [s => { setTimeout(() => { throw new Error('boom'); }, 0);"
+        + " return new Promise(r => setTimeout(() => r(s), 50)); }]\"}]}}");
+    assertThat(timer.workflowError().path("message").asText()).isEqualTo("Uncaught exception: boom");
+    assertThat(timer.workflowError().path("stepId").asText()).isEqualTo("a");
+    assertThat(timer.logLines()).anyMatch(l -> l.startsWith("R/T error Uncaught exception in job or adaptor code: Error: boom"));
   }
 }

@@ -9,4 +9,14 @@ public record ArrowFunctionExpression(int start, int end, List<Node> params, Nod
   public void forEachChild(Consumer<? super Node> visitor) {
     Children.visit(visitor, params, body);
   }
+
+  /** ESTree's {@code id}: always null for an arrow. */
+  public Identifier id() {
+    return null;
+  }
+
+  /** ESTree's {@code generator}: always false for an arrow. */
+  public boolean generator() {
+    return false;
+  }
 }

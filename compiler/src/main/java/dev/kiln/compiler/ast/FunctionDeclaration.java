@@ -9,4 +9,9 @@ public record FunctionDeclaration(int start, int end, Identifier id, List<Node> 
   public void forEachChild(Consumer<? super Node> visitor) {
     Children.visit(visitor, id, params, body);
   }
+
+  /** ESTree's {@code expression}: always false, the body is a block. */
+  public boolean expression() {
+    return false;
+  }
 }

@@ -8,4 +8,9 @@ public record UnaryExpression(int start, int end, String operator, Node argument
   public void forEachChild(Consumer<? super Node> visitor) {
     Children.visit(visitor, argument);
   }
+
+  /** ESTree's {@code prefix}: always true for a unary operator. */
+  public boolean prefix() {
+    return true;
+  }
 }

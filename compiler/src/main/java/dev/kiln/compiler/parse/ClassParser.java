@@ -34,9 +34,7 @@ abstract class ClassParser extends StatementParser {
     Identifier id = null;
     if (type == TokenType.NAME) {
       id = parseIdent(false);
-      if (isStatement) {
-        checkLValSimple(id, BIND_LEXICAL, null);
-      }
+      checkLValSimple(id, isStatement ? BIND_LEXICAL : BIND_OUTSIDE, null);
     } else if (isStatement && !nullableId) {
       throw unexpected();
     }

@@ -40,7 +40,7 @@ import java.util.List;
 
 /** Expressions, by precedence climbing, with acorn's cover-grammar bookkeeping. */
 abstract class ExpressionParser extends PatternParser {
-  private final PureLiteralScanner pureLiterals;
+  final PureLiteralScanner pureLiterals;
 
   ExpressionParser(String input, boolean module) {
     super(input, module);
@@ -214,15 +214,6 @@ abstract class ExpressionParser extends PatternParser {
   // ---- unary
 
   final Node parseMaybeUnary(DestructuringErrors refErrors, boolean sawUnary, boolean incDec, boolean forInit) {
-    enterNesting();
-    try {
-      return parseMaybeUnaryNested(refErrors, sawUnary, incDec, forInit);
-    } finally {
-      exitNesting();
-    }
-  }
-
-  private Node parseMaybeUnaryNested(DestructuringErrors refErrors, boolean sawUnary, boolean incDec, boolean forInit) {
     int start = this.start;
     Node expr;
     if (isContextual("await") && canAwait()) {
@@ -233,7 +224,9 @@ abstract class ExpressionParser extends PatternParser {
       boolean update = type == TokenType.INC_DEC;
       String operator = type.isKeyword() ? type.label : (String) value;
       next();
+      enterNesting();
       Node argument = parseMaybeUnary(null, true, update, forInit);
+      exitNesting();
       checkExpressionErrors(refErrors, true);
       if (update) {
         checkLValSimple(argument);
@@ -409,6 +402,9 @@ abstract class ExpressionParser extends PatternParser {
           throw error(start, "'super' keyword outside a method");
         }
         next();
+        if (type == TokenType.PAREN_L && forNew) {
+          throw error(start, "Invalid use of 'super'"); // new super() is not a thing; new super.x() is
+        }
         if (type == TokenType.PAREN_L && !allowDirectSuper()) {
           throw error(start, "super() call outside constructor of a subclass");
         }
@@ -504,6 +500,21 @@ abstract class ExpressionParser extends PatternParser {
     }
   }
 
+  /**
+   * The ordinary tree of a pure literal, for the rare case where one is used as an assignment
+   * target (an error, reported exactly as for the ordinary tree).
+   */
+  @Override
+  final Node expandPureLiteral(PureLiteral pure) {
+    ModuleParser expanding = new ModuleParser(input, module);
+    expanding.pureLiterals.disable();
+    expanding.strict = strict;
+    expanding.enterScope(Scope.TOP);
+    expanding.pos = pure.start();
+    expanding.readNextToken();
+    return expanding.parseExprAtom(null, false, false);
+  }
+
   /** Called by the pure-literal scanner: the literal ends at {@code end}; continue after it. */
   final void skipPastPureLiteral(int end) {
     pos = end;
@@ -558,15 +569,6 @@ abstract class ExpressionParser extends PatternParser {
   }
 
   private Node parseParenAndDistinguishExpression(boolean canBeArrow, boolean forInit) {
-    enterNesting();
-    try {
-      return parseParenNested(canBeArrow, forInit);
-    } finally {
-      exitNesting();
-    }
-  }
-
-  private Node parseParenNested(boolean canBeArrow, boolean forInit) {
     int start = this.start;
     next();
     int innerStart = this.start;
@@ -659,7 +661,7 @@ abstract class ExpressionParser extends PatternParser {
     List<Node> expressions = new ArrayList<>();
     while (true) {
       if (templateInvalidEscape >= 0 && !isTagged) {
-        throw error(templateInvalidEscape, "Bad escape sequence in untagged template literal");
+        throw error(templateChunkStart, "Bad escape sequence in untagged template literal");
       }
       String raw = input.substring(templateChunkStart, templateChunkEnd);
       if (raw.indexOf('\r') >= 0) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ("Nesting too deep ...") rather than a StackOverflowError.
  */
 public final class Parser {
-  private static final long STACK_BYTES = 512L * 1024 * 1024;
+  private static final long STACK_BYTES = 256L * 1024 * 1024;
 
   private Parser() {}
 
@@ -29,8 +29,12 @@ public final class Parser {
     AtomicReference<Program> program = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread thread = new Thread(null, () -> {
+      ModuleParser parser = new ModuleParser(source, module);
       try {
-        program.set(new ModuleParser(source, module).parseTopLevel());
+        program.set(parser.parseTopLevel());
+      } catch (StackOverflowError overflow) {
+        // The nesting limit should make this unreachable; if not, still a clear user error.
+        failure.set(parser.error(parser.start, "Nesting too deep for the parser"));
       } catch (Throwable t) {
         failure.set(t);
       }

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 abstract class ParserState extends Tokenizer {
   /** Deeper nesting than this is rejected with a clear error instead of exhausting the stack. */
-  static final int MAX_NESTING = 2000;
+  static final int MAX_NESTING = 5000;
 
   static final int BIND_NONE = 0;
   static final int BIND_VAR = 1;

@@ -35,6 +35,8 @@ abstract class PatternParser extends ParserState {
 
   abstract Node parseObj(boolean isPattern, DestructuringErrors refErrors);
 
+  abstract Node expandPureLiteral(PureLiteral pure);
+
   // ---- expression to pattern
 
   final Node toAssignable(Node node, boolean isBinding, DestructuringErrors refErrors) {
@@ -105,7 +107,9 @@ abstract class PatternParser extends ParserState {
       case MemberExpression member when !isBinding -> {
         return member;
       }
-      case PureLiteral pure -> throw error(skipWhiteSpaceFrom(pure.start() + 1), "Assigning to rvalue");
+      case PureLiteral pure -> {
+        return toAssignable(expandPureLiteral(pure), isBinding, refErrors);
+      }
       default -> throw error(node.start(), "Assigning to rvalue");
     }
   }

@@ -36,9 +36,16 @@ final class PureLiteralScanner {
     this.input = parser.input;
   }
 
+  private boolean disabled;
+
+  /** Turns the fast path off (for re-parsing a pure literal as ordinary nodes). */
+  void disable() {
+    disabled = true;
+  }
+
   /** At a {@code [} or {@code {} token at {@code start}: the literal as a PureLiteral, or null. */
   PureLiteral tryScan(int start, PureLiteral.Kind kind) {
-    if (Arrays.binarySearch(knownImpure, start) >= 0) {
+    if (disabled || Arrays.binarySearch(knownImpure, start) >= 0) {
       return null;
     }
     pendingComments.clear();

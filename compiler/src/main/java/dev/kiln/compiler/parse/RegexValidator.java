@@ -12,7 +12,7 @@ import java.util.Set;
  */
 final class RegexValidator {
   private final Tokenizer tokenizer;
-  private final int literalStart;
+  private final int patternStart;
   private final String pattern;
   private final String flags;
   private final boolean unicode;
@@ -26,7 +26,7 @@ final class RegexValidator {
 
   RegexValidator(Tokenizer tokenizer, int patternStart, String pattern, String flags) {
     this.tokenizer = tokenizer;
-    this.literalStart = patternStart - 1;
+    this.patternStart = patternStart;
     this.pattern = pattern;
     this.flags = flags;
     this.unicodeSets = flags.indexOf('v') >= 0;
@@ -69,7 +69,7 @@ final class RegexValidator {
   }
 
   private JsSyntaxError fail(String message) {
-    return tokenizer.error(literalStart, "Invalid regular expression: /" + pattern + "/" + flags + ": " + message);
+    return tokenizer.error(patternStart, "Invalid regular expression: /" + pattern + "/: " + message);
   }
 
   private int current() {
@@ -324,13 +324,13 @@ final class RegexValidator {
     if (eat('{')) {
       int value = hexDigits(Integer.MAX_VALUE);
       if (value < 0 || value > 0x10FFFF || !eat('}')) {
-        throw fail("Invalid Unicode escape");
+        throw fail("Invalid unicode escape");
       }
       return value;
     }
     int lead = fixedHex(4);
     if (lead < 0) {
-      throw fail("Invalid Unicode escape");
+      throw fail("Invalid unicode escape");
     }
     if (Character.isHighSurrogate((char) lead) && pattern.startsWith("\\u", pos)) {
       int save = pos;
@@ -461,13 +461,10 @@ final class RegexValidator {
         }
         int start = pos;
         while (current() >= 0 && current() != '}') {
-          int ch = current();
-          if (!(Character.isLetterOrDigit(ch) || ch == '_' || ch == '=')) {
-            throw fail("Invalid property name");
-          }
           advance();
         }
-        if (pos == start || !eat('}')) {
+        String body = pattern.substring(start, pos);
+        if (!eat('}') || !UnicodeProperties.isValid(body, unicodeSets, c == 'P')) {
           throw fail("Invalid property name");
         }
         return -1;

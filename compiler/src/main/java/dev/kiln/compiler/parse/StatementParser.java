@@ -337,6 +337,9 @@ abstract class StatementParser extends ExpressionParser {
           }
         } else {
           isAwait = awaitAt > -1;
+          if (kind.equals("var")) {
+            checkNoCatchParameterRedeclared(init.declarations().get(0).id());
+          }
         }
         return parseForIn(start, init, isAwait);
       }
@@ -369,7 +372,7 @@ abstract class StatementParser extends ExpressionParser {
         throw unexpected();
       }
       if (startsWithLet && isForOf) {
-        throw error(init.start(), "The left-hand side of a for-of loop may not start with let.");
+        throw error(init.start(), "The left-hand side of a for-of loop may not start with 'let'.");
       }
       Node target = toAssignable(init, false, refErrors);
       checkLValPattern(target);
@@ -380,6 +383,22 @@ abstract class StatementParser extends ExpressionParser {
       throw unexpected(awaitAt);
     }
     return parseFor(start, init);
+  }
+
+  /** {@code catch (e) { for (var e of ...) }} is an early error (the annex B allowance excludes for-of). */
+  private void checkNoCatchParameterRedeclared(Node pattern) {
+    if (!(pattern instanceof Identifier id)) {
+      return;
+    }
+    for (int i = scopeStack.size() - 1; i >= 0; i--) {
+      Scope scope = scopeStack.get(i);
+      if (scope.has(Scope.SIMPLE_CATCH) && id.name().equals(scope.simpleCatchName)) {
+        throw error(id.start(), "Identifier '" + id.name() + "' has already been declared");
+      }
+      if (scope.has(Scope.VAR)) {
+        return;
+      }
+    }
   }
 
   private Node parseFor(int start, Node init) {

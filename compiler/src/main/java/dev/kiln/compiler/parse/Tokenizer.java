@@ -327,7 +327,9 @@ abstract class Tokenizer {
           String name = readWord1();
           finish(TokenType.PRIVATE_ID, name);
         } else {
-          throw error(start, "Unexpected character '#'");
+          throw error(pos, pos < input.length()
+              ? "Unexpected character '" + new String(Character.toChars(input.codePointAt(pos))) + "'"
+              : "Unexpected token");
         }
       }
       default ->
@@ -598,7 +600,7 @@ abstract class Tokenizer {
           }
           out.append((char) octal);
         } else if (pos > input.length()) {
-          throw error(start, inTemplate ? "Unterminated template" : "Unterminated string constant");
+          throw error(inTemplate ? templateChunkStart : start, inTemplate ? "Unterminated template" : "Unterminated string constant");
         } else {
           out.append(c);
         }
@@ -630,8 +632,8 @@ abstract class Tokenizer {
   /** After {@code \\u}: {@code XXXX} or {@code {X...}}. */
   final int readCodePoint(boolean inTemplate) {
     if (charAt(pos) == '{') {
-      int codeStart = pos;
       pos++;
+      int codeStart = pos;
       int close = input.indexOf('}', pos);
       if (close < 0 || close == pos) {
         throw invalidEscape(codeStart, "Bad character escape sequence", inTemplate);
@@ -657,6 +659,9 @@ abstract class Tokenizer {
 
   /** Reads a template chunk starting at {@code from} (just after {@code `} or {@code }}). */
   private void readTemplateChunk(int from) {
+    if (from >= input.length()) {
+      throw error(input.length(), "Unterminated template literal");
+    }
     pos = from;
     templateChunkStart = from;
     templateInvalidEscape = -1;
@@ -664,7 +669,7 @@ abstract class Tokenizer {
     int chunkStart = pos;
     while (true) {
       if (pos >= input.length()) {
-        throw error(start, "Unterminated template");
+        throw error(from, "Unterminated template");
       }
       char c = input.charAt(pos);
       if (c == '`' || (c == '$' && charAt(pos + 1) == '{')) {
@@ -713,7 +718,7 @@ abstract class Tokenizer {
     boolean inClass = false;
     while (true) {
       if (pos >= input.length() || CharClass.isNewLine(input.charAt(pos))) {
-        throw error(start, "Unterminated regular expression");
+        throw error(start + 1, "Unterminated regular expression");
       }
       char c = input.charAt(pos);
       if (escaped) {
@@ -738,12 +743,15 @@ abstract class Tokenizer {
     }
     for (int i = 0; i < flags.length(); i++) {
       char flag = flags.charAt(i);
-      if ("dgimsuyv".indexOf(flag) < 0 || flags.indexOf(flag, i + 1) >= 0) {
-        throw error(start, "Invalid regular expression flag");
+      if ("dgimsuyv".indexOf(flag) < 0) {
+        throw error(start + 1, "Invalid regular expression flag");
+      }
+      if (flags.indexOf(flag, i + 1) >= 0) {
+        throw error(start + 1, "Duplicate regular expression flag");
       }
     }
     if (flags.indexOf('u') >= 0 && flags.indexOf('v') >= 0) {
-      throw error(start, "Invalid regular expression flag");
+      throw error(start + 1, "Invalid regular expression flag");
     }
     new RegexValidator(this, start + 1, pattern, flags).validate();
     finish(TokenType.REGEXP, new Literal.Regex(pattern, flags));

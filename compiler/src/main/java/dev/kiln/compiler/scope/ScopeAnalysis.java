@@ -20,7 +20,8 @@ public final class ScopeAnalysis {
   private final Scope programScope = new Scope(Scope.Kind.PROGRAM, null);
   private final List<Identifier> references = new ArrayList<>();
   private final List<Scope> referenceScopes = new ArrayList<>();
-  private final Map<Identifier, Scope> scopeOfReference = new IdentityHashMap<>();
+  /** The scope of each reference named {@code $} (the only name whose binding the transforms ask about). */
+  private final Map<Identifier, Scope> scopeOfDollar = new IdentityHashMap<>();
 
   private ScopeAnalysis() {}
 
@@ -50,9 +51,12 @@ public final class ScopeAnalysis {
     return free;
   }
 
-  /** Whether {@code reference} (an identifier in reference position) resolves to a declaration inside a function, block or class, not at module level. */
+  /**
+   * Whether {@code reference}, a {@code $} in reference position, resolves to a declaration
+   * inside a function, block or class, not at module level.
+   */
   public boolean isLocallyDeclared(Identifier reference) {
-    Scope scope = scopeOfReference.get(reference);
+    Scope scope = scopeOfDollar.get(reference);
     if (scope == null) {
       return false;
     }
@@ -60,20 +64,12 @@ public final class ScopeAnalysis {
     return declaring != null && declaring != programScope;
   }
 
-  /** Whether {@code identifier} is in reference position (not a key, label, or binding). */
-  public boolean isReference(Identifier identifier) {
-    return scopeOfReference.containsKey(identifier);
-  }
-
-  /** Whether the module itself declares {@code name} at top level. */
-  public boolean declaredAtTopLevel(String name) {
-    return programScope.declares(name);
-  }
-
   private void reference(Identifier id, Scope scope) {
     references.add(id);
     referenceScopes.add(scope);
-    scopeOfReference.put(id, scope);
+    if (id.name().equals("$")) {
+      scopeOfDollar.put(id, scope);
+    }
   }
 
   private void visitAll(List<? extends Node> nodes, Scope scope) {

@@ -3,6 +3,7 @@ package dev.kiln.compiler.transform;
 import dev.kiln.compiler.AdaptorImports;
 import dev.kiln.compiler.ast.CallExpression;
 import dev.kiln.compiler.ast.Identifier;
+import dev.kiln.compiler.ast.LineTable;
 import dev.kiln.compiler.ast.ImportDeclaration;
 import dev.kiln.compiler.ast.ImportSpecifier;
 import dev.kiln.compiler.ast.Node;
@@ -22,8 +23,16 @@ public final class JobTransforms {
   /** A top-level operation: callee name (or null), 1-based original line, 1-based order. */
   public record OperationInfo(String name, int line, int order) {}
 
-  /** The compiled code, its source-map mappings and the operations. */
-  public record Output(String code, MappingsBuilder mappings, List<OperationInfo> operations) {}
+  /** The edited job: render {@link #mappings()} first, then {@link #code()}, to keep the peak heap low. */
+  public record Output(SpanEdits edits, LineTable lines, List<OperationInfo> operations) {
+    public MappingsBuilder mappings() {
+      return edits.mappings(lines);
+    }
+
+    public String code() {
+      return edits.code(lines);
+    }
+  }
 
   /**
    * Transforms {@code program} (parsed from {@code source}).
@@ -60,10 +69,9 @@ public final class JobTransforms {
       edits.insert(headerAt, 0, source.length(), new SpanEdits.Text(text));
     }
     List<TopLevelOperations.Found> found = TopLevelOperations.apply(program, edits, deferred);
-    SpanEdits.Result result = edits.render(program.lines());
     return new Output(
-        result.code(),
-        result.mappings(),
+        edits,
+        program.lines(),
         found.stream().map(f -> new OperationInfo(f.name(), f.line(), f.order())).toList());
   }
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Edits to spans of the original source, applied in one linear pass that copies everything else
- * verbatim and records a source-map segment at the start of every copied run and at every line
- * start inside it.
+ * Edits to spans of the original source, applied by linear passes that copy everything else
+ * verbatim: one records a source-map segment at the start of every copied run and at every line
+ * start inside it, one writes the code into a buffer of exactly its size.
  *
  * <p>An edit replaces {@code [start, end)} (an insertion when they are equal) with pieces: literal
  * text, or a range of the source which is rendered with the edits inside it. That lets a
@@ -36,7 +36,8 @@ public final class SpanEdits {
    * An insertion belongs to the code {@code [scopeStart, scopeEnd)} it wraps or extends: it is
    * rendered with a moved range only when that code lies inside the range.
    */
-  private record Edit(int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, int sequence) {
+  private record Edit(
+      int start, int end, List<Piece> pieces, int scopeStart, int scopeEnd, boolean move, int sequence) {
     boolean isInsert() {
       return start == end;
     }
@@ -67,6 +68,7 @@ public final class SpanEdits {
       Comparator.comparingInt(Edit::start)
           .thenComparingInt(Edit::rank)
           .thenComparingInt(Edit::nesting)
+          .thenComparingInt(e -> e.move() ? 0 : 1) // a move covers the edits of the same range
           .thenComparingInt(Edit::sequence);
 
   private final String source;
@@ -85,7 +87,7 @@ public final class SpanEdits {
     if (at < scopeStart || at > scopeEnd) {
       throw new IllegalArgumentException("insertion at " + at + " outside its scope");
     }
-    add(at, at, scopeStart, scopeEnd, pieces);
+    add(at, at, scopeStart, scopeEnd, false, pieces);
   }
 
   /** Inserts {@code text} before the code {@code [start, end)}. */
@@ -103,38 +105,54 @@ public final class SpanEdits {
     if (start >= end) {
       throw new IllegalArgumentException("empty replacement range " + start);
     }
-    add(start, end, start, end, pieces);
+    add(start, end, start, end, false, pieces);
   }
 
-  private void add(int start, int end, int scopeStart, int scopeEnd, Piece... pieces) {
+  /**
+   * Removes {@code [start, end)} from where it is because a {@link Range} of it is rendered
+   * elsewhere; that range renders the edits inside, but not this removal.
+   */
+  public void move(int start, int end) {
+    if (start >= end) {
+      throw new IllegalArgumentException("empty moved range " + start);
+    }
+    add(start, end, start, end, true);
+  }
+
+  private void add(int start, int end, int scopeStart, int scopeEnd, boolean move, Piece... pieces) {
     if (start < 0 || end > source.length() || start > end) {
       throw new IllegalArgumentException("bad range [" + start + ", " + end + ")");
     }
-    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, edits.size()));
+    edits.add(new Edit(start, end, List.of(pieces), scopeStart, scopeEnd, move, edits.size()));
   }
 
-  /** The edited source and its mappings. */
-  public record Result(String code, MappingsBuilder mappings) {}
+  /**
+   * The source map segments of the edited source, from a pass that writes no text: build the
+   * map before {@link #code}, so the map's buffers and the code's never coexist.
+   */
+  public MappingsBuilder mappings(LineTable lines) {
+    Renderer renderer = new Renderer(sorted(), lines, null);
+    renderer.render(0, source.length(), true);
+    return renderer.mappings;
+  }
 
-  /** Applies all edits to the whole source. */
-  public Result render(LineTable lines) {
-    Edit[] sorted = edits.toArray(new Edit[0]);
-    Arrays.sort(sorted, ORDER);
-    long extra = 0;
-    for (Edit e : sorted) {
-      for (Piece p : e.pieces()) {
-        if (p instanceof Text t) {
-          extra += t.text().length(); // moved ranges replace their own deletion: no extra room
-        }
-      }
-    }
-    long capacity = source.length() + extra;
-    if (capacity > Integer.MAX_VALUE - 16) {
+  /** The edited source, rendered into a buffer of exactly its size. */
+  public String code(LineTable lines) {
+    Edit[] sorted = sorted();
+    Renderer counter = new Renderer(sorted, null, null);
+    counter.render(0, source.length(), true);
+    if (counter.length > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("compiled job too large");
     }
-    Renderer renderer = new Renderer(sorted, lines, new StringBuilder((int) capacity));
-    renderer.render(0, source.length(), true);
-    return new Result(renderer.out.toString(), renderer.mappings);
+    Renderer writer = new Renderer(sorted, null, new StringBuilder((int) counter.length));
+    writer.render(0, source.length(), true);
+    return writer.out.toString();
+  }
+
+  private Edit[] sorted() {
+    Edit[] sorted = edits.toArray(new Edit[0]);
+    Arrays.sort(sorted, ORDER);
+    return sorted;
   }
 
   private final class Renderer {
@@ -147,6 +165,9 @@ public final class SpanEdits {
     private int genLine;
     private int genColumn;
 
+    private long length;
+
+    /** Writes text into {@code out} when given, segments when {@code lines} is given; always counts. */
     Renderer(Edit[] sorted, LineTable lines, StringBuilder out) {
       this.sorted = sorted;
       this.lines = lines;
@@ -155,7 +176,7 @@ public final class SpanEdits {
       for (int i = 0; i < sorted.length; i++) {
         starts[i] = sorted[i].start();
       }
-      this.mappings = new MappingsBuilder(lines.lineCount() + 16);
+      this.mappings = lines == null ? null : new MappingsBuilder(lines.lineCount() + 16);
     }
 
     void render(int from, int to, boolean whole) {
@@ -169,7 +190,7 @@ public final class SpanEdits {
           if (!whole && (e.scopeStart() < from || e.scopeEnd() > to)) {
             continue;
           }
-        } else if (e.end() > to) {
+        } else if (e.end() > to || (!whole && e.move())) {
           continue;
         }
         copy(cursor, e.start());
@@ -202,7 +223,10 @@ public final class SpanEdits {
 
     /** Appends generated text: no mapping. */
     private void emit(String text) {
-      out.append(text);
+      length += text.length();
+      if (out != null) {
+        out.append(text);
+      }
       int lastBreak = text.lastIndexOf('\n');
       if (lastBreak < 0) {
         genColumn += text.length();
@@ -221,6 +245,13 @@ public final class SpanEdits {
       if (from >= to) {
         return;
       }
+      length += to - from;
+      if (mappings == null) {
+        if (out != null) {
+          out.append(source, from, to);
+        }
+        return;
+      }
       int origLine = lines.line(from) - 1;
       int origColumn = from - lines.lineStart(origLine + 1);
       if (!isLineBreak(source.charAt(from))) {
@@ -233,7 +264,6 @@ public final class SpanEdits {
           if (c == '\r' && i + 1 < to && source.charAt(i + 1) == '\n') {
             i++;
           }
-          out.append(source, run, i + 1);
           run = i + 1;
           genLine++;
           genColumn = 0;
@@ -243,7 +273,6 @@ public final class SpanEdits {
           }
         }
       }
-      out.append(source, run, to);
       genColumn += to - run;
     }
 

@@ -101,7 +101,7 @@ final class TopLevelOperations {
         pieces.add(new Text(", "));
       }
       pieces.add(new Range(op.start(), elementEnd(source, op)));
-      edits.replace(op.start(), op.end());
+      edits.move(op.start(), op.end());
     }
   }
 

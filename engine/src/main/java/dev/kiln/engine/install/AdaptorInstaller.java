@@ -38,8 +38,13 @@ public final class AdaptorInstaller {
    * @param monorepoDir the adaptors monorepo for {@code @local} versions ({@code OPENFN_ADAPTORS_REPO}), or null
    */
   public AdaptorInstaller(Path repoDir, RegistryConfig config, Path tarballCache, Path monorepoDir) {
+    this(repoDir, new RegistryClient(config, tarballCache, RegistryClient.PACKUMENT_DEADLINE,
+        RegistryClient.TARBALL_DEADLINE), monorepoDir);
+  }
+
+  AdaptorInstaller(Path repoDir, RegistryClient registry, Path monorepoDir) {
     this.repo = repoDir.toAbsolutePath().normalize();
-    this.registry = new RegistryClient(config, tarballCache);
+    this.registry = registry;
     this.monorepo = monorepoDir == null ? null : monorepoDir.toAbsolutePath().normalize();
     this.manifest = new RepoManifest(repo);
   }
@@ -71,7 +76,12 @@ public final class AdaptorInstaller {
     List<InstalledPackage> out = new ArrayList<>();
     try (MetadataCache metadata = new MetadataCache(registry)) {
       for (String specifier : specifiers) {
-        out.add(installOne(PackageSpecifier.parse(specifier), metadata));
+        try {
+          out.add(installOne(PackageSpecifier.parse(specifier), metadata));
+        } catch (RuntimeException bug) {
+          throw new AdaptorInstallException(
+              "Unexpected failure while installing " + specifier + " into " + repo + ": " + bug, bug);
+        }
       }
     }
     return out;

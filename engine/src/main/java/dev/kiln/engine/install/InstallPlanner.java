@@ -52,7 +52,6 @@ final class InstallPlanner {
   private final MetadataCache metadata;
   private final Map<Path, PackageManifest> planned = new LinkedHashMap<>();
   private final Map<Path, Optional<PackageManifest>> onDisk = new HashMap<>();
-  private final List<String> warnings = new ArrayList<>();
 
   /** A package to write: its tarball goes into {@code folder}. */
   record Placement(Path folder, PackageManifest manifest) {}
@@ -60,10 +59,6 @@ final class InstallPlanner {
   InstallPlanner(Path repo, MetadataCache metadata) {
     this.repo = repo.toAbsolutePath().normalize();
     this.metadata = metadata;
-  }
-
-  List<String> warnings() {
-    return List.copyOf(warnings);
   }
 
   /** Every new package needed to put {@code root} at {@code rootFolder}, in planning order (root first). */
@@ -80,18 +75,19 @@ final class InstallPlanner {
       List<Wanted> unresolved = new ArrayList<>();
       for (PackageManifest.Dependency dep : deps.values()) {
         Wanted wanted;
+        Path found;
         try {
-          wanted = Wanted.of(dep);
+          wanted = Wanted.of(dep); // checks the name before it is used as a path
+          found = lookup(node.folder, dep.name());
+          Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
+          if (existing.isPresent() && satisfies(existing.get(), wanted)) {
+            if (visited.add(found)) {
+              queue.add(new Node(found, existing.get()));
+            }
+            continue;
+          }
         } catch (AdaptorInstallException e) {
           skipOrFail(dep, node, e);
-          continue;
-        }
-        Path found = lookup(node.folder, dep.name());
-        Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
-        if (existing.isPresent() && satisfies(existing.get(), wanted)) {
-          if (visited.add(found)) {
-            queue.add(new Node(found, existing.get()));
-          }
           continue;
         }
         metadata.prefetch(wanted.packageName);
@@ -117,6 +113,7 @@ final class InstallPlanner {
         }
         planned.put(target, manifest);
         metadata.prefetchTarball(manifest);
+        prefetchMissingDependencies(target, manifest);
         visited.add(target);
         queue.add(new Node(target, manifest));
       }
@@ -126,12 +123,32 @@ final class InstallPlanner {
     return out;
   }
 
+  /**
+   * Starts fetching the metadata of a just-placed package's dependencies that nothing visible
+   * satisfies yet, so that the tree's levels download concurrently instead of one after another.
+   * Only a hint: the package's turn in {@link #plan} decides for real.
+   */
+  private void prefetchMissingDependencies(Path folder, PackageManifest manifest) {
+    for (PackageManifest.Dependency dep : manifest.installableDependencies().values()) {
+      Wanted wanted;
+      try {
+        wanted = Wanted.of(dep);
+      } catch (AdaptorInstallException unsupported) {
+        continue;
+      }
+      Path found = lookup(folder, dep.name());
+      Optional<PackageManifest> existing = found == null ? Optional.empty() : manifestAt(found);
+      if (existing.isEmpty() || !satisfiesRange(existing.get(), wanted).orElse(false)) {
+        metadata.prefetch(wanted.packageName);
+      }
+    }
+  }
+
   private void skipOrFail(PackageManifest.Dependency dep, Node node, AdaptorInstallException e)
       throws AdaptorInstallException {
     if (dep.optional()) {
       String warning = "Skipped optional dependency " + dep.name() + "@" + dep.spec() + " of "
           + node.manifest.id() + ": " + e.getMessage();
-      warnings.add(warning);
       LOG.log(System.Logger.Level.WARNING, warning);
       return;
     }
@@ -143,7 +160,7 @@ final class InstallPlanner {
    * {@code <dir>/node_modules/<name>} walking up from {@code folder} to the repo, among packages
    * on disk and packages planned so far; null when there is none.
    */
-  Path lookup(Path folder, String name) {
+  private Path lookup(Path folder, String name) {
     for (Path dir = folder; dir != null && dir.startsWith(repo); dir = dir.getParent()) {
       if (dir.getFileName() != null && dir.getFileName().toString().equals("node_modules")) {
         continue;
@@ -164,7 +181,7 @@ final class InstallPlanner {
     return onDisk.computeIfAbsent(folder, InstallPlanner::readInstalled);
   }
 
-  static Optional<PackageManifest> readInstalled(Path folder) {
+  private static Optional<PackageManifest> readInstalled(Path folder) {
     try {
       JsonNode json = JSON.readTree(folder.resolve("package.json").toFile());
       String name = json.path("name").asText("");
@@ -179,17 +196,22 @@ final class InstallPlanner {
   }
 
   private boolean satisfies(PackageManifest existing, Wanted wanted) throws AdaptorInstallException {
-    if (!existing.name().equals(wanted.packageName)) {
-      return false;
-    }
-    Optional<SemverVersion> version = SemverVersion.parse(existing.version());
-    Optional<SemverRange> range = SemverRange.parse(wanted.range);
-    if (range.isPresent()) {
-      return version.isPresent() && range.get().isSatisfiedBy(version.get());
+    Optional<Boolean> byRange = satisfiesRange(existing, wanted);
+    if (byRange.isPresent()) {
+      return byRange.get();
     }
     // a dist-tag: the installed version must be the one the tag names now
     String tagged = metadata.packument(wanted.packageName).distTags().get(wanted.range);
     return existing.version().equals(tagged);
+  }
+
+  /** Whether {@code existing} is the wanted package in the wanted range; empty for a dist-tag. */
+  private static Optional<Boolean> satisfiesRange(PackageManifest existing, Wanted wanted) {
+    if (!existing.name().equals(wanted.packageName)) {
+      return Optional.of(false);
+    }
+    return SemverRange.parse(wanted.range)
+        .map(range -> SemverVersion.parse(existing.version()).map(range::isSatisfiedBy).orElse(false));
   }
 
   private record Node(Path folder, PackageManifest manifest) {}

@@ -24,8 +24,7 @@ record PackageManifest(
     List<String> cpu,
     String integrity,
     String shasum,
-    String tarball,
-    boolean deprecated) {
+    String tarball) {
 
   static PackageManifest from(String name, String version, JsonNode json) {
     JsonNode dist = json.path("dist");
@@ -52,8 +51,7 @@ record PackageManifest(
         strings(json.path("cpu")),
         dist.path("integrity").asText(null),
         dist.path("shasum").asText(null),
-        dist.path("tarball").asText(null),
-        json.hasNonNull("deprecated") && !json.path("deprecated").asText("").isEmpty());
+        dist.path("tarball").asText(null));
   }
 
   /**

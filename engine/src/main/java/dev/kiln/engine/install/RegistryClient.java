@@ -1,28 +1,36 @@
 package dev.kiln.engine.install;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Talks to npm registries over HTTP: fetches packuments and tarballs. Tarballs are kept in a disk
  * cache named by their integrity digest, and verified against {@code dist.integrity} (or {@code
- * dist.shasum}) both after download and when read from the cache. Network failures and 5xx
- * answers are retried twice. Redirects are followed here rather than by the HTTP client, so that
- * a registry token is only ever sent to the URLs it is configured for.
+ * dist.shasum}) both after download and when read from the cache.
+ *
+ * <p>Every request has a deadline for the whole response, body included (a stalled connection
+ * must not hold the repo lock forever); network failures, deadlines and 5xx answers are retried
+ * twice. Redirects are followed here rather than by the HTTP client, so that a registry token is
+ * only ever sent to the URLs it is configured for.
  */
 final class RegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,54 +38,57 @@ final class RegistryClient {
       "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
   private static final int ATTEMPTS = 3;
   private static final int MAX_REDIRECTS = 5;
-  private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  static final Duration PACKUMENT_DEADLINE = Duration.ofMinutes(1);
+  static final Duration TARBALL_DEADLINE = Duration.ofMinutes(5);
+  private static final String NPMJS_HOST = RegistryConfig.NPMJS.getHost();
 
   private final RegistryConfig config;
   private final Path tarballCache;
+  private final Duration packumentDeadline;
+  private final Duration tarballDeadline;
   private final HttpClient http;
 
-  RegistryClient(RegistryConfig config, Path tarballCache) {
+  RegistryClient(RegistryConfig config, Path tarballCache, Duration packumentDeadline, Duration tarballDeadline) {
     this.config = config;
     this.tarballCache = tarballCache;
+    this.packumentDeadline = packumentDeadline;
+    this.tarballDeadline = tarballDeadline;
     this.http = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER) // followed here, so credentials never leak to another host
         .connectTimeout(Duration.ofSeconds(20))
         .build();
   }
 
-  RegistryConfig config() {
-    return config;
-  }
-
   Packument packument(String name) throws AdaptorInstallException {
     URI registry = config.registryFor(name);
     URI url = registry.resolve(name.replace("/", "%2f"));
-    HttpResponse<InputStream> response = get(url, PACKUMENT_ACCEPT, name, registry);
-    try (InputStream body = response.body()) {
-      int status = response.statusCode();
-      if (status == 404) {
-        throw new AdaptorInstallException(
-            "Package " + name + " was not found in the registry " + registry + " (HTTP 404). Check the"
-                + " name for typos (adaptors are named like @openfn/language-http); if it lives in"
-                + " another registry, set it in .npmrc (" + scopeHint(name) + "registry=<url>).");
-      }
-      if (status == 401 || status == 403) {
-        throw new AdaptorInstallException(
-            "The registry " + registry + " refused access to " + name + " (HTTP " + status + "). If it"
-                + " needs a login, add //" + registry.getAuthority() + registry.getPath()
-                + ":_authToken=<token> to your .npmrc.");
-      }
-      if (status != 200) {
-        throw new AdaptorInstallException(
-            "The registry " + registry + " answered HTTP " + status + " for " + name + "; try again later"
-                + " or check the registry setting (npm_config_registry, .npmrc).");
-      }
-      JsonNode json = JSON.readTree(body);
-      return new Packument(name, json);
+    HttpResponse<byte[]> response =
+        get(url, PACKUMENT_ACCEPT, HttpResponse.BodyHandlers.ofByteArray(), packumentDeadline, name, registry);
+    int status = response.statusCode();
+    if (status == 404) {
+      throw new AdaptorInstallException(
+          "Package " + name + " was not found in the registry " + registry + " (HTTP 404). Check the"
+              + " name for typos (adaptors are named like @openfn/language-http); if it lives in"
+              + " another registry, set it in .npmrc (" + scopeHint(name) + "registry=<url>).");
+    }
+    if (status == 401 || status == 403) {
+      throw new AdaptorInstallException(
+          "The registry " + registry + " refused access to " + name + " (HTTP " + status + "). If it"
+              + " needs a login, add //" + registry.getAuthority() + registry.getPath()
+              + ":_authToken=<token> to your .npmrc.");
+    }
+    if (status != 200) {
+      throw new AdaptorInstallException(
+          "The registry " + registry + " answered HTTP " + status + " for " + name + "; try again later"
+              + " or check the registry setting (npm_config_registry, .npmrc).");
+    }
+    try {
+      return new Packument(name, JSON.readTree(response.body()));
     } catch (IOException e) {
       throw new AdaptorInstallException(
-          "Could not read the metadata of " + name + " from the registry " + registry + ": " + e.getMessage(), e);
+          "The registry " + registry + " sent metadata for " + name + " that is not valid JSON (" + e.getMessage()
+              + "); try again later or check the registry setting (npm_config_registry, .npmrc).", e);
     }
   }
 
@@ -107,24 +118,16 @@ final class RegistryClient {
     Path part = tarballCache.resolve(integrity.cacheKey() + ".tgz." + UUID.randomUUID() + ".part");
     try {
       Files.createDirectories(tarballCache);
-      HttpResponse<InputStream> response = get(url, "*/*", manifest.id(), registry);
-      byte[] actual;
-      try (InputStream body = response.body()) {
-        if (response.statusCode() != 200) {
-          throw new AdaptorInstallException(
-              "Downloading " + manifest.id() + " from " + url + " failed with HTTP " + response.statusCode()
-                  + "; try again later or check the registry setting (npm_config_registry, .npmrc).");
-        }
-        MessageDigest digest = integrity.newDigest();
-        try (OutputStream out = Files.newOutputStream(part)) {
-          byte[] buffer = new byte[65536];
-          for (int n; (n = body.read(buffer)) >= 0; ) {
-            digest.update(buffer, 0, n);
-            out.write(buffer, 0, n);
-          }
-        }
-        actual = digest.digest();
+      HttpResponse<Path> response = get(url, "*/*",
+          HttpResponse.BodyHandlers.ofFile(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING),
+          tarballDeadline, manifest.id(), registry);
+      if (response.statusCode() != 200) {
+        throw new AdaptorInstallException(
+            "Downloading " + manifest.id() + " from " + url + " failed with HTTP " + response.statusCode()
+                + "; try again later or check the registry setting (npm_config_registry, .npmrc).");
       }
+      byte[] actual = digest(part, integrity);
       if (!integrity.matches(actual)) {
         throw new AdaptorInstallException(
             "Integrity check failed for " + manifest.id() + ": the tarball downloaded from " + url
@@ -171,23 +174,16 @@ final class RegistryClient {
     return url;
   }
 
-  private static final String NPMJS_HOST = RegistryConfig.NPMJS.getHost();
-
-  /**
-   * GET with retries (network failures, 5xx) and up to {@value #MAX_REDIRECTS} redirects. Each
-   * hop gets only the credentials configured for its own URL.
-   */
-  private HttpResponse<InputStream> get(URI url, String accept, String what, URI registry)
-      throws AdaptorInstallException {
+  /** GET with up to {@value #MAX_REDIRECTS} redirects; each hop gets only its own URL's credentials. */
+  private <T> HttpResponse<T> get(URI url, String accept, HttpResponse.BodyHandler<T> body, Duration deadline,
+      String what, URI registry) throws AdaptorInstallException {
     URI current = url;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      HttpResponse<InputStream> response = getOnce(current, accept, what, registry);
-      int status = response.statusCode();
+      HttpResponse<T> response = getWithRetries(current, accept, body, deadline, what, registry);
       var location = response.headers().firstValue("Location");
-      if (!REDIRECTS.contains(status) || location.isEmpty()) {
+      if (!REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
         return response;
       }
-      closeQuietly(response);
       URI next = current.resolve(location.get());
       if ("http".equals(next.getScheme()) && "https".equals(current.getScheme())) {
         throw new AdaptorInstallException(
@@ -196,28 +192,32 @@ final class RegistryClient {
       }
       current = next;
     }
-    throw new AdaptorInstallException(
-        "Too many redirects fetching " + what + " from " + url + "; check the registry setting (npm_config_registry, .npmrc).");
+    throw new AdaptorInstallException("Too many redirects fetching " + what + " from " + url
+        + "; check the registry setting (npm_config_registry, .npmrc).");
   }
 
-  private HttpResponse<InputStream> getOnce(URI url, String accept, String what, URI registry)
-      throws AdaptorInstallException {
+  private <T> HttpResponse<T> getWithRetries(URI url, String accept, HttpResponse.BodyHandler<T> body,
+      Duration deadline, String what, URI registry) throws AdaptorInstallException {
     HttpRequest.Builder request = HttpRequest.newBuilder(url)
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(deadline)
         .header("Accept", accept)
         .header("User-Agent", "kiln-installer");
     config.authorizationFor(url).ifPresent(auth -> request.header("Authorization", auth));
     IOException lastFailure = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      CompletableFuture<HttpResponse<T>> pending = http.sendAsync(request.build(), body);
       try {
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<T> response = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         if (response.statusCode() < 500 || attempt == ATTEMPTS) {
           return response;
         }
-        closeQuietly(response);
-      } catch (IOException e) {
-        lastFailure = e;
+      } catch (TimeoutException e) {
+        pending.cancel(true);
+        lastFailure = new HttpTimeoutException("no complete answer within " + deadline.toMillis() + " ms");
+      } catch (ExecutionException e) {
+        lastFailure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
       } catch (InterruptedException e) {
+        pending.cancel(true);
         Thread.currentThread().interrupt();
         throw new AdaptorInstallException("Interrupted while fetching " + what + " from " + registry, e);
       }
@@ -227,14 +227,6 @@ final class RegistryClient {
         "Could not reach the npm registry " + registry + " to fetch " + what + " (" + ATTEMPTS + " attempts, last: "
             + lastFailure + "). Check the network connection, or the registry setting (npm_config_registry, .npmrc).",
         lastFailure);
-  }
-
-  private static void closeQuietly(HttpResponse<InputStream> response) {
-    try {
-      response.body().close();
-    } catch (IOException ignored) {
-      // nothing to clean up beyond the connection
-    }
   }
 
   private static void backOff(int attempt) throws AdaptorInstallException {

@@ -31,7 +31,7 @@ final class RepoLock implements AutoCloseable {
 
   /** Blocks until the repo is free. {@code repo} must exist. */
   static RepoLock acquire(Path repo) throws IOException, InterruptedException {
-    Path key = repo.toAbsolutePath().normalize();
+    Path key = repo.toRealPath(); // one key per folder, however it is named
     ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
     threadLock.lockInterruptibly();
     FileChannel channel = null;

@@ -8,8 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A version range with the semantics of npm's {@code semver} package (strict mode, without
- * {@code includePrerelease}): {@code ||} alternatives of comparator sets; each set is a
+ * A version range with the semantics of npm's {@code semver} package in the loose mode npm uses
+ * for dependency specs (leading zeros and a prerelease without its dash, {@code 1.2.3beta}, are
+ * accepted), without {@code includePrerelease}: {@code ||} alternatives of comparator sets; each set is a
  * hyphen range ({@code 1.2 - 2}) or space-separated comparators ({@code >=1.2.3 <2}), carets,
  * tildes and x-ranges ({@code 1.x}, {@code 1.2.*}, {@code *}, empty). Every set is reduced to
  * primitive comparators exactly as {@code semver} desugars it ({@code ^1.2.3} is {@code >=1.2.3
@@ -21,10 +22,10 @@ import java.util.regex.Pattern;
  */
 public final class SemverRange {
 
-  private static final String PART = "0|[1-9]\\d*|[xX*]";
+  private static final String PART = "\\d+|[xX*]";
   private static final String PRE = "[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*";
   private static final String PARTIAL =
-      "[v=\\s]*(" + PART + ")(?:\\.(" + PART + ")(?:\\.(" + PART + ")(?:-(" + PRE + "))?(?:\\+" + PRE + ")?)?)?";
+      "[v=\\s]*(" + PART + ")(?:\\.(" + PART + ")(?:\\.(" + PART + ")(?:-?(" + PRE + "))?(?:\\+" + PRE + ")?)?)?";
   private static final Pattern HYPHEN =
       Pattern.compile("^\\s*" + PARTIAL + "\\s+-\\s+" + PARTIAL + "\\s*$");
   private static final Pattern COMPARATOR =
@@ -46,7 +47,12 @@ public final class SemverRange {
     }
     List<List<Comparator>> sets = new ArrayList<>();
     for (String alternative : text.split("\\|\\|", -1)) {
-      List<Comparator> set = parseSet(alternative.trim());
+      List<Comparator> set;
+      try {
+        set = parseSet(alternative.trim());
+      } catch (NumberFormatException tooBig) {
+        return Optional.empty();
+      }
       if (set == null) {
         return Optional.empty();
       }

@@ -95,8 +95,10 @@ public record SemverVersion(long major, long minor, long patch, List<String> pre
     boolean aNum = a.chars().allMatch(Character::isDigit);
     boolean bNum = b.chars().allMatch(Character::isDigit);
     if (aNum && bNum) {
-      int byLength = Integer.compare(a.length(), b.length()); // no leading zeros: longer is bigger
-      return byLength != 0 ? byLength : a.compareTo(b);
+      String x = a.replaceFirst("^0+(?=\\d)", "");
+      String y = b.replaceFirst("^0+(?=\\d)", ""); // loose ranges may carry leading zeros
+      int byLength = Integer.compare(x.length(), y.length());
+      return byLength != 0 ? byLength : x.compareTo(y);
     }
     if (aNum != bNum) {
       return aNum ? -1 : 1; // numeric identifiers rank below alphanumeric ones

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -44,6 +46,7 @@ final class TarballExtractor {
     Path root = target.toAbsolutePath().normalize();
     Files.createDirectories(root);
     byte[] header = new byte[BLOCK];
+    Set<Path> folders = new HashSet<>(Set.of(root));
     long unpacked = 0;
     String longName = null;
     String paxPath = null;
@@ -94,7 +97,7 @@ final class TarballExtractor {
         continue;
       }
       if (type == '5') {
-        Files.createDirectories(destination);
+        if (folders.add(destination)) Files.createDirectories(destination);
         skipEntry(tar, size);
         continue;
       }
@@ -102,7 +105,7 @@ final class TarballExtractor {
       if (unpacked > MAX_UNPACKED_BYTES) {
         throw new IOException("tarball unpacks to more than " + MAX_UNPACKED_BYTES + " bytes");
       }
-      Files.createDirectories(destination.getParent());
+      if (folders.add(destination.getParent())) Files.createDirectories(destination.getParent());
       try (OutputStream out =
           Files.newOutputStream(
               destination,
@@ -121,7 +124,7 @@ final class TarballExtractor {
    */
   static Path destination(Path root, String entryName) throws IOException {
     String name = entryName.replace('\\', '/');
-    if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+    if (name.startsWith("/") || (name.length() > 1 && name.charAt(1) == ':')) {
       throw new IOException("tarball entry has an absolute path: " + entryName);
     }
     int slash = name.indexOf('/');

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +185,31 @@ class AdaptorInstallerTest {
   }
 
   @Test
+  void dependencyCyclesEnd() throws Exception {
+    registry.publish("cyclic", "1.0.0").dependency("ping", "^1").done();
+    registry.publish("ping", "1.0.0").dependency("pong", "^1").done();
+    registry.publish("pong", "1.0.0").dependency("ping", "^1").dependency("cyclic", "^1").done();
+
+    installer().install("cyclic@1.0.0");
+
+    assertThat(versionAt("node_modules/ping")).isEqualTo("1.0.0");
+    assertThat(versionAt("node_modules/pong")).isEqualTo("1.0.0");
+    assertThat(versionAt("node_modules/cyclic")).isEqualTo("1.0.0"); // the real name, next to the alias
+    assertThat(registry.tarballHits()).isEqualTo(3);
+  }
+
+  @Test
+  void bundledDependenciesComeFromTheTarball() throws Exception {
+    registry.publish("bundler", "1.0.0").bundledDependency("inside", "4.5.6").done();
+
+    installer().install("bundler@1.0.0");
+
+    assertThat(versionAt("node_modules/bundler_1.0.0/node_modules/inside")).isEqualTo("4.5.6");
+    assertThat(repo.resolve("node_modules/inside")).doesNotExist();
+    assertThat(registry.packumentHits("inside")).isZero();
+  }
+
+  @Test
   void installsNpmAliasDependencies() throws Exception {
     registry.publish("uses-alias", "1.0.0").dependency("renamed", "npm:real@^1.0.0").done();
     registry.publish("real", "1.3.0").done();
@@ -335,6 +361,20 @@ class AdaptorInstallerTest {
         .isInstanceOf(AdaptorInstallException.class)
         .hasMessageContaining("Could not reach the npm registry " + nowhere)
         .hasMessageContaining("npm_config_registry");
+  }
+
+  @Test
+  void aStalledResponseEndsAtItsDeadline() {
+    registry.publish("slow", "1.0.0").done();
+    registry.stallPackument("slow");
+    RegistryClient client = new RegistryClient(registry.config(), cache, Duration.ofMillis(300), Duration.ofMillis(300));
+    AdaptorInstaller installer = new AdaptorInstaller(repo, client, null);
+
+    assertThatThrownBy(() -> installer.install("slow@1.0.0"))
+        .isInstanceOf(AdaptorInstallException.class)
+        .hasMessageContaining("Could not reach the npm registry " + registry.url() + " to fetch slow (3 attempts")
+        .hasMessageContaining("no complete answer within");
+    assertThat(registry.packumentHits("slow")).isEqualTo(3);
   }
 
   @Test

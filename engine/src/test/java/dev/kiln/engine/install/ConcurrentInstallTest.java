@@ -67,6 +67,28 @@ class ConcurrentInstallTest {
   }
 
   @Test
+  void threadsNamingTheRepoDifferentlyShareItsLock(@TempDir Path elsewhere) throws Exception {
+    Path link = Files.createSymbolicLink(elsewhere.resolve("repo-link"), repo);
+    registry.gatePackument("racer", 2);
+    CountDownLatch start = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      List<Future<InstalledPackage>> results = new ArrayList<>();
+      for (Path name : List.of(repo, link)) {
+        results.add(pool.submit(() -> {
+          start.await();
+          return new AdaptorInstaller(name, registry.config(), cache, null).install("racer@1.0.0");
+        }));
+      }
+      start.countDown();
+      for (Future<InstalledPackage> result : results) {
+        assertThat(result.get(60, TimeUnit.SECONDS).root().toRealPath())
+            .isEqualTo(repo.resolve("node_modules/racer_1.0.0").toRealPath());
+      }
+    }
+    assertOneCorrectInstall();
+  }
+
+  @Test
   void processesEndWithOneInstall() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Process> processes = new ArrayList<>();

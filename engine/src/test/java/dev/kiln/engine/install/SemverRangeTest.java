@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Vectors follow npm's node-semver (strict mode, no includePrerelease). */
+/** Vectors follow npm's node-semver (loose mode, as npm reads dependency specs; no includePrerelease). */
 class SemverRangeTest {
 
   static Stream<Arguments> included() {
@@ -93,6 +93,11 @@ class SemverRangeTest {
         "1.x - x", "1.9.7",
         "<=7.x", "7.9.9",
         "1.0.0-rc.12", "1.0.0-rc.12",
+        "~ 1.0.3alpha", "1.0.12",
+        "1.2.3pre+asdf - 2.4.3-pre+asdf", "1.2.3",
+        "1.2.3pre+asdf - 2.4.3pre+asdf", "2.4.3-alpha",
+        ">=01.02.03", "1.2.3",
+        ">=1.2.3-beta.01", "1.2.3-beta.1",
         ">=1.0.0-beta.2 <2", "1.0.0-beta.11");
   }
 
@@ -167,6 +172,7 @@ class SemverRangeTest {
         "^1.0.0", "1.0.0-rc1",
         "^1.2.3-rc2", "2.0.0",
         "~1.2.3-beta.2", "1.3.0-beta",
+        "~ 1.0.3alpha", "1.1.0",
         ">*", "1.0.0",
         "<*", "0.0.0");
   }
@@ -218,7 +224,7 @@ class SemverRangeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"blerg", "latest", "next", ">01.2.3", "1.2.3.4", "~>", ">", "1.2.3 - ", "git+https://x/y.git", "npm:foo@1"})
+  @ValueSource(strings = {"blerg", "latest", "next", "1.2.3.4", "99999999999999999999.0.0", "~>", ">", "1.2.3 - ", "git+https://x/y.git", "npm:foo@1"})
   void rejectsWhatIsNotARange(String text) {
     assertThat(SemverRange.parse(text)).isEmpty();
   }

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,8 @@ final class TestRegistry implements AutoCloseable {
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
+  private final Set<String> stalled = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
   private volatile int failWithStatus;
 
   private TestRegistry(HttpServer server) {
@@ -71,6 +74,11 @@ final class TestRegistry implements AutoCloseable {
     gates.put("/" + name.replace("/", "%2f"), new java.util.concurrent.CountDownLatch(requests));
   }
 
+  /** Requests for this package's packument get headers and a little of the body, then nothing. */
+  void stallPackument(String name) {
+    stalled.add("/" + name.replace("/", "%2f"));
+  }
+
   /** Every request answers this status from now on (0: serve normally). */
   void failWith(int status) {
     failWithStatus = status;
@@ -104,6 +112,17 @@ final class TestRegistry implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      if (stalled.contains(path)) {
+        exchange.sendResponseHeaders(200, 1000);
+        exchange.getResponseBody().write("{\"name\":".getBytes());
+        exchange.getResponseBody().flush();
+        try {
+          closing.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
       if (failWithStatus != 0) {
         exchange.sendResponseHeaders(failWithStatus, -1);
         return;
@@ -134,6 +153,7 @@ final class TestRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
   }
 
@@ -142,7 +162,6 @@ final class TestRegistry implements AutoCloseable {
     private final ObjectNode manifest = JSON.createObjectNode();
     private final Map<String, String> files = new LinkedHashMap<>();
     private String integrityOverride;
-    private boolean tagLatest = true;
     private String tarballPrefix = "";
 
     private Publication(String name, String version) {
@@ -171,14 +190,18 @@ final class TestRegistry implements AutoCloseable {
       return this;
     }
 
-    Publication os(String... values) {
-      var array = manifest.putArray("os");
-      for (String v : values) array.add(v);
+    /** A dependency shipped inside the tarball ({@code bundleDependencies}), not published. */
+    Publication bundledDependency(String name, String version) {
+      manifest.with("dependencies").put(name, version);
+      manifest.withArray("bundleDependencies").add(name);
+      files.put("node_modules/" + name + "/package.json",
+          "{\"name\":\"" + name + "\",\"version\":\"" + version + "\"}");
       return this;
     }
 
-    Publication deprecated() {
-      manifest.put("deprecated", "do not use");
+    Publication os(String... values) {
+      var array = manifest.putArray("os");
+      for (String v : values) array.add(v);
       return this;
     }
 
@@ -195,11 +218,6 @@ final class TestRegistry implements AutoCloseable {
     /** The packument's tarball URL answers with a redirect to the real one. */
     Publication tarballMoved() {
       tarballPrefix = "moved/";
-      return this;
-    }
-
-    Publication notLatest() {
-      tagLatest = false;
       return this;
     }
 
@@ -223,7 +241,7 @@ final class TestRegistry implements AutoCloseable {
         return p;
       });
       ((ObjectNode) packument.get("versions")).set(version, published);
-      if (tagLatest && !version.contains("-")) {
+      if (!version.contains("-")) {
         ((ObjectNode) packument.get("dist-tags")).put("latest", version);
       }
     }

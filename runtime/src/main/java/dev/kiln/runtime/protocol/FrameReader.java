@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reads the frames {@link FrameWriter} writes. Not thread-safe: one reader thread per stream. */
+/**
+ * Reads the frames {@link FrameWriter} writes. Not thread-safe: one reader thread per stream. The
+ * header is read byte by byte: give it a buffered stream (a process' stdout from
+ * {@code Process.getInputStream()} already is).
+ */
 public final class FrameReader {
   private static final int MAX_HEADER_BYTES = 256;
   private final InputStream in;

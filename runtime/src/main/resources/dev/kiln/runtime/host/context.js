@@ -31,4 +31,4 @@ function buildContext(state, { globals = {}, console }) {
   return vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
 }
 
-module.exports = { buildContext, BUFFER_MESSAGE };
+module.exports = { buildContext };

@@ -139,5 +139,5 @@ function classify(e) {
 
 module.exports = {
   RuntimeErrorBase, classify, extractPosition, extractStackTrace, adaptorError, importError, timeoutError,
-  edgeConditionError, stateTooLargeError, invalidExportsError, invalidOperationError, runtimeCrash,
+  edgeConditionError, stateTooLargeError, invalidExportsError, invalidOperationError,
 };

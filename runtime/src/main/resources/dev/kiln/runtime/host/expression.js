@@ -6,6 +6,7 @@ const {
 } = require('./errors.js');
 const { createNullState, isNullState } = require('./state.js');
 const { humanDuration } = require('./logger.js');
+const { safeStringify } = require('./serialize.js');
 
 async function loadModule(source, context, link) {
   const module = new vm.SourceTextModule(source, { context });
@@ -21,7 +22,9 @@ function thrownByAdaptor(e) {
   if (typeof e?.stack !== 'string') return false;
   for (const frame of e.stack.split('\n').slice(1)) {
     if (frame.includes('kiln-host:')) return false;
-    if (ADAPTOR_FRAME.test(frame)) return !frame.includes('at vm:module(0)');
+    // the reference only recognised anonymous job frames ('at vm:module(0)'), so an error in a
+    // named job function ('at named (vm:module(0):…)') was blamed on the adaptor
+    if (ADAPTOR_FRAME.test(frame)) return !frame.includes('vm:module(');
   }
   return false;
 }
@@ -36,7 +39,10 @@ function wrapOperation(fn, idx, { log, immutable, operations }) {
       input = undefined;
       log.warn(`WARNING: No state was passed into operation ${name}. Did the previous operation return state?`);
     }
-    if (immutable && input !== undefined) input = JSON.parse(JSON.stringify(input));
+    if (immutable && input !== undefined) {
+      const { text } = safeStringify(input);
+      input = text === undefined ? undefined : JSON.parse(text);
+    }
     let result;
     try {
       result = await fn(input);
@@ -97,4 +103,4 @@ function executeExpression({ source, context, link, log, immutable, operations, 
   });
 }
 
-module.exports = { executeExpression, loadModule, wrapOperation, thrownByAdaptor };
+module.exports = { executeExpression, loadModule };

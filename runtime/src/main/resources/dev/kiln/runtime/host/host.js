@@ -25,6 +25,22 @@ function createHost(bridge) {
   let loggers;
   let conditions;
   let steps;
+  let finishStep = null; // reports the running step, once
+
+  // An exception thrown from a timer or a floating promise rejection in job or adaptor code would
+  // make Node exit the whole process without a final frame; it ends the run instead (as the
+  // reference's ExecutionError, severity crash).
+  const uncaught = (kind) => (e) => {
+    const message = e?.message ?? String(e);
+    if (loggers) loggers.rt.error(`${kind} in job or adaptor code: ${e?.stack ?? message}`);
+    if (finishStep) {
+      finishStep({ outcome: 'fatal', fatal: { type: 'ExecutionError', message: `${kind}: ${message}`, severity: 'crash' } });
+    } else {
+      bridge.stderr(`${kind} outside a step: ${e?.stack ?? message}\n`);
+    }
+  };
+  process.on('uncaughtException', uncaught('Uncaught exception'));
+  process.on('unhandledRejection', uncaught('Unhandled promise rejection'));
 
   return {
     /** Run-wide options (see RunOptions.toHostJson); creates the loggers and the ADA console. */
@@ -34,7 +50,6 @@ function createHost(bridge) {
         credentials: o.credentials ?? {},
         workflowCredentials: o.workflowCredentials ?? {},
         globalsSource: typeof o.globals === 'string' ? o.globals : undefined,
-        injectedGlobals: o.injectedGlobals ?? {},
         timeoutMs: o.timeoutMs ?? 0,
         statePropsToRemove: o.statePropsToRemove ?? ['configuration'],
         stateLimitMb: o.stateLimitMb ?? 500,
@@ -61,9 +76,15 @@ function createHost(bridge) {
     /** Starts a step; reports through bridge.stepDone(metaJson, stateText). */
     runStep(stepJson, inputText) {
       const step = JSON.parse(stepJson);
+      const finish = (meta, text) => {
+        if (finishStep !== finish) return;
+        finishStep = null;
+        bridge.stepDone(JSON.stringify(meta), text ?? null);
+      };
+      finishStep = finish;
       steps.run(step, inputText ?? undefined).then(
-        ([meta, text]) => bridge.stepDone(JSON.stringify(meta), text ?? null),
-        (e) => bridge.stepDone(JSON.stringify({ outcome: 'fatal', fatal: { type: 'RuntimeCrash', message: String(e?.message ?? e), severity: 'crash' } }), null),
+        ([meta, text]) => finish(meta, text),
+        (e) => finish({ outcome: 'fatal', fatal: { type: 'RuntimeCrash', message: String(e?.message ?? e), severity: 'crash' } }),
       );
     },
   };

@@ -75,4 +75,4 @@ function humanDuration(ms) {
   return `${minutes}m ${seconds}s`;
 }
 
-module.exports = { createLogger, sanitize, humanDuration, SANITIZE_POLICIES };
+module.exports = { createLogger, sanitize, humanDuration };

@@ -105,4 +105,4 @@ function mapErrorPositions(error, map, stepName) {
   }
 }
 
-module.exports = { createSourceMap, mapErrorPositions, decodeMappings };
+module.exports = { createSourceMap, mapErrorPositions };

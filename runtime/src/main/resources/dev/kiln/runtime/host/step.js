@@ -7,7 +7,7 @@ const { buildContext } = require('./context.js');
 const { createLinker } = require('./linker.js');
 const { createSourceMap, mapErrorPositions } = require('./sourcemap.js');
 const { humanDuration } = require('./logger.js');
-const { RuntimeErrorBase } = require('./errors.js');
+const { RuntimeErrorBase, classify } = require('./errors.js');
 
 class FatalError extends Error {
   constructor(type, message, severity) {
@@ -87,7 +87,12 @@ function createStepRunner(run, { rt, job, conditions }) {
     let result;
     let error;
     try {
-      const globals = { ...run.injectedGlobals, ...(await loadGlobals()) };
+      let globals;
+      try {
+        globals = await loadGlobals();
+      } catch (e) {
+        throw { state, error: classify(e) };
+      }
       const context = buildContext(state, { globals, console: job });
       result = await executeExpression({
         source: step.expression,

@@ -80,4 +80,36 @@ class FrameCodecTest {
     assertThatThrownBy(() -> Frame.of("two words", "{}")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Frame.of("", "{}")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void concurrentWritersNeverInterleaveFrames() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(bytes);
+    int perThread = 500;
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      String body = String.valueOf((char) ('a' + t)).repeat(1000);
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          try {
+            writer.write(Frame.withBody("log", "{}", body));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes.toByteArray()));
+    int count = 0;
+    for (Frame f = reader.read(); f != null; f = reader.read()) {
+      String text = f.bodyText();
+      assertThat(text).hasSize(1000).matches(String.valueOf(text.charAt(0)) + "+");
+      count++;
+    }
+    assertThat(count).isEqualTo(threads.length * perThread);
+  }
 }
