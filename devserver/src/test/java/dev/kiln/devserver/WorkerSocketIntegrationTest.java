@@ -187,6 +187,11 @@ class WorkerSocketIntegrationTest {
       assertThat(worker.await(f -> f.event().equals("phx_close") && f.topic().equals(topic), "phx_close"))
           .isNotNull();
 
+      assertThat(LostRunsIntegrationTest.follow(server, runId).get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .extracting(line -> line.substring(0, line.indexOf(' ')))
+          .containsExactly("run:log", "run:start", "step:start", "run:log", "run:batch_logs", "step:complete",
+              "step:start", "step:complete", "run:complete");
+
       JsonNode run = TestHttp.run(server, runId);
       assertThat(run.get("state").asText()).isEqualTo("failed");
       assertThat(run.get("error_type").asText()).isEqualTo("RuntimeError");
