@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.install.AdaptorInstaller;
 import dev.kiln.engine.install.RegistryConfig;
+import dev.kiln.runtime.SecretScrubber;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
@@ -64,10 +65,19 @@ public final class RunSupervisor implements AutoCloseable {
    * ahead of the next run.
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare) {
+    return create(repoDir, warmSpare, null);
+  }
+
+  /**
+   * As {@link #create(Path, boolean)}; every run process is locked down
+   * ({@link RunProcessSandbox}) and, with {@code runAs} (a user name; the worker must be root),
+   * runs as that user.
+   */
+  public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm(), warmSpare);
+        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repoDir, runAs)), warmSpare);
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
@@ -106,11 +116,13 @@ public final class RunSupervisor implements AutoCloseable {
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
         request.inputState() == null ? "{}" : request.inputState());
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
-    return supervise(runFrame, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
+    // a second line behind the run process' own scrubbing: job code can write frames to its stdout
+    SecretScrubber secrets = SecretScrubber.of(runMeta);
+    return supervise(runFrame, secrets, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
   }
 
-  private RunOutcome supervise(
-      Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+  private RunOutcome supervise(Frame runFrame, SecretScrubber secrets, Map<String, String> stepNames,
+      long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
     LaunchedProcess launched;
     try {
       launched = processes.take(limits.memoryLimitMb());
@@ -143,7 +155,7 @@ public final class RunSupervisor implements AutoCloseable {
             // on its own thread: a big plan must not stop the frames the process sends meanwhile
             Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
           } else {
-            frames.accept(frame);
+            frames.accept(new Frame(frame.type(), secrets.scrub(frame.metaJson()), frame.body()));
           }
         }
       } catch (IOException e) {

@@ -84,7 +84,7 @@ public final class WorkerService {
 
   /** Starts a worker with the default engine (adaptors installed into {@code config.repoDir()}). */
   public static WorkerService start(WorkerConfig config) throws IOException {
-    RunSupervisor supervisor = RunSupervisor.create(config.repoDir());
+    RunSupervisor supervisor = RunSupervisor.create(config.repoDir(), true);
     return start(config, supervisor, new LightningPlanPreparer(config));
   }
 
