@@ -67,7 +67,7 @@ public final class RunProcessLauncher {
   }
 
   /** The command line of a run process with the given memory limit ({@code runFolder}: null unless sandboxed). */
-  List<String> command(int memoryLimitMb, Path runFolder) {
+  List<String> command(int memoryLimitMb, Path runFolder) throws IOException {
     List<String> command = new ArrayList<>();
     if (sandbox != null) {
       command.addAll(sandbox.commandPrefix());
@@ -92,6 +92,7 @@ public final class RunProcessLauncher {
     command.add("--enable-native-access=ALL-UNNAMED");
     if (runFolder != null) {
       command.add("-Djava.io.tmpdir=" + runFolder);
+      command.addAll(sandbox.jvmOptions());
     }
     command.add("-cp");
     command.add(classpath);

@@ -63,6 +63,23 @@ public final class RunProcessSandbox {
         "--no-new-privs", "--");
   }
 
+  /**
+   * JVM options of the run process: with {@code runAs}, Javet's native library is cached in a
+   * folder of that user (created here, 0700, in the worker's temp folder), as the worker's own
+   * cache is usually in a home folder the user cannot read.
+   */
+  List<String> jvmOptions() throws IOException {
+    if (runAs == null) {
+      return List.of();
+    }
+    Path cache = runFoldersDir.resolve("kiln-javet-" + runAs.uid());
+    if (!Files.isDirectory(cache)) {
+      Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      chown(cache);
+    }
+    return List.of("-Dkiln.javet.cache=" + cache);
+  }
+
   /** The run process' arguments that lock its Node down to {@code runFolder} and the repo. */
   List<String> processArguments(Path runFolder) {
     List<String> args = new ArrayList<>();
@@ -79,12 +96,16 @@ public final class RunProcessSandbox {
     Path folder = Files.createTempDirectory(runFoldersDir, "kiln-run-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     if (runAs != null) {
-      UserPrincipalLookupService users = folder.getFileSystem().getUserPrincipalLookupService();
-      PosixFileAttributeView view = Files.getFileAttributeView(folder, PosixFileAttributeView.class);
-      view.setOwner(users.lookupPrincipalByName(runAs.name()));
-      view.setGroup(users.lookupPrincipalByGroupName(Integer.toString(runAs.gid())));
+      chown(folder);
     }
     return folder;
+  }
+
+  private void chown(Path path) throws IOException {
+    UserPrincipalLookupService users = path.getFileSystem().getUserPrincipalLookupService();
+    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+    view.setOwner(users.lookupPrincipalByName(runAs.name()));
+    view.setGroup(users.lookupPrincipalByGroupName(Integer.toString(runAs.gid())));
   }
 
   /** Deletes a run folder and everything the run left in it. */
