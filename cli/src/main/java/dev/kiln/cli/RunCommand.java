@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Whole-run timeout in ms; 0 (default) = none.")
   long runTimeoutMs;
 
-  @Option(names = {"-m", "--memory"}, paramLabel = "<mb>", defaultValue = "500",
+  @Option(names = "--memory", paramLabel = "<mb>", defaultValue = "500",
       description = "Run memory limit in MB (default: ${DEFAULT-VALUE}).")
   int memoryMb;
 
@@ -141,8 +141,13 @@ public final class RunCommand implements Callable<Integer> {
     if (cache != null) {
       cache.clear();
     }
-    CredentialResolver credentials =
-        credentialsPath == null ? CredentialMap.absent() : CredentialMap.read(credentialsPath);
+    CredentialResolver credentials;
+    try {
+      credentials = credentialsPath == null ? CredentialMap.absent() : CredentialMap.read(credentialsPath);
+    } catch (IOException e) {
+      err.println("[CLI] ✖ Cannot read the credentials map " + credentialsPath + ": " + e.getMessage());
+      return 1;
+    }
     ObjectNode runtimeOptions = JSON.createObjectNode();
     runtimeOptions.put("sanitize", sanitize);
     runtimeOptions.put("jobLogLevel", levels.jobLevel());

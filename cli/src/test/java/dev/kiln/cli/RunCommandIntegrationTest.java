@@ -65,6 +65,22 @@ class RunCommandIntegrationTest {
   }
 
   @Test
+  void credentialIdsComeFromTheCredentialsMap(@TempDir Path dir) throws Exception {
+    Path workflow = Files.writeString(dir.resolve("wf.json"), "{\"steps\":[{\"id\":\"a\","
+        + "\"configuration\":\"cred-a\",\"expression\":\"export default [s => ({ data: { user: s.configuration.user } })];\"}]}");
+    Path map = Files.writeString(dir.resolve("creds.json"), "{\"cred-a\":{\"user\":\"ada\"}}");
+
+    CliRun run = CliRun.of("run", workflow.toString(), "--repo-dir", REPO, "--credentials", map.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(run.out()).at("/data/user").asText()).isEqualTo("ada");
+
+    CliRun without = CliRun.of("run", workflow.toString(), "--repo-dir", REPO);
+    assertThat(without.exitCode()).isEqualTo(1);
+    assertThat(without.err()).contains("CredentialLoadError: Failed to load credential cred-a: "
+        + "no credentials map given");
+  }
+
+  @Test
   void aCrashExitsWithOne() throws Exception {
     Path job = Files.createTempFile("kiln-crash", ".js");
     Files.writeString(job, "fn(s => s);\nfn(s => {\n  return s +;\n});\n");

@@ -15,10 +15,13 @@ final class ExitClassifier {
    * @param stderr the process' stderr
    */
   static RunFailure classify(int exitCode, RunPhase phase, RunFailure killedFor, StderrTail stderr) {
-    if (killedFor != null) {
-      return killedFor;
-    }
     String tail = stderr.text();
+    if (killedFor != null) {
+      // a broken frame stream is explained by what the process said last
+      return killedFor.detail() == null && "ExecutionError".equals(killedFor.type()) && !tail.isEmpty()
+          ? new RunFailure(killedFor.type(), killedFor.message(), killedFor.severity(), phase, tail)
+          : killedFor;
+    }
     if (stderr.v8OutOfMemory()) {
       return RunFailure.outOfMemory(phase, "the V8 heap limit was reached (exit code " + exitCode + ")");
     }

@@ -105,7 +105,8 @@ public final class RunSupervisor implements AutoCloseable {
     }
     RunLimits limits = request.limits();
     emitter.log("info", "Memory limit: " + limits.memoryLimitMb() + "mb");
-    emitter.log("info", "Timeout: " + limits.runTimeoutMs() / 1000 + "s");
+    emitter.log("info", limits.runTimeoutMs() == 0 ? "Timeout: none"
+        : "Timeout: " + RunSupervisor.jsNumber(limits.runTimeoutMs() / 1000.0) + "s");
     ObjectNode runMeta = RunEmitter.meta();
     runMeta.set("plan", plan);
     ObjectNode options = request.runtimeOptions().deepCopy();

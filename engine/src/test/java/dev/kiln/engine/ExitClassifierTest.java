@@ -22,6 +22,16 @@ class ExitClassifierTest {
   }
 
   @Test
+  void aBrokenFrameStreamIsExplainedByStderr() {
+    RunFailure broken = RunFailure.execution("The run process broke the frame protocol: x");
+    RunFailure f = ExitClassifier.classify(137, RunPhase.EXECUTE, broken,
+        stderr("java.io.IOException: Resource temporarily unavailable\n"));
+    assertThat(f.message()).isEqualTo(broken.message());
+    assertThat(f.detail()).contains("Resource temporarily unavailable");
+    assertThat(f.phase()).isEqualTo(RunPhase.EXECUTE);
+  }
+
+  @Test
   void v8HeapAbortIsOomInTheCurrentPhase() {
     RunFailure f = ExitClassifier.classify(134, RunPhase.EXECUTE, null,
         stderr("<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n"));
