@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -45,6 +46,11 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // handlers first, so a signal during start-up still stops both cleanly
+    CompletableFuture<Runnable> stopper = new CompletableFuture<>();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kiln-dev-stop").start(() -> stopper.join().run()));
+    }
     DevServer server = DevServer.start(DevServerConfig.defaults().withPort(port).withDatabase(database)
         .withMockQuirks(mockQuirks));
     List<String> args = new ArrayList<>(List.of("--lightning", server.workerEndpoint(),
@@ -65,13 +71,10 @@ public final class DevCommand implements Callable<Integer> {
     System.out.println("  KILN_API_TOKEN=" + server.apiToken() + " ./kiln submit examples/hello/workflow.json"
         + " --server " + server.baseUrl() + " --follow");
     System.out.println("Stop with Ctrl-C.");
-    Runnable stop = () -> {
+    stopper.complete(() -> {
       service.drain();
       server.close();
-    };
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kiln-dev-stop").start(stop));
-    }
+    });
     int code = service.awaitTermination();
     server.close();
     return code;

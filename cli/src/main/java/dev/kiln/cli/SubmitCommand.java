@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,12 +56,14 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = {"-f", "--follow"}, description = "Stream the run's logs and status until it ends.")
   boolean follow;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (token == null || token.isBlank()) {
       err.println("kiln submit: no API token: pass --token or set KILN_API_TOKEN (kiln dev prints it)");
       return EXIT_UNREACHABLE;
@@ -100,7 +102,7 @@ public final class SubmitCommand implements Callable<Integer> {
     return PlanLoader.fromPlanFile(file);
   }
 
-  private int follow(String runId, PrintStream out) throws IOException, InterruptedException {
+  private int follow(String runId, PrintWriter out) throws IOException, InterruptedException {
     HttpResponse<Stream<String>> stream = http.send(request("/api/runs/" + runId + "/events")
         .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
     String event = null;
@@ -122,7 +124,7 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   /** Prints one event; the exit code when it is the run's last. */
-  static Integer print(String event, JsonNode payload, PrintStream out) {
+  static Integer print(String event, JsonNode payload, PrintWriter out) {
     switch (event) {
       case "run:start" -> out.println("▶ run started");
       case "step:start" -> out.println("▸ step " + payload.path("job_id").asText() + " started");
@@ -151,7 +153,7 @@ public final class SubmitCommand implements Callable<Integer> {
     return text;
   }
 
-  private static void printLog(JsonNode log, PrintStream out) {
+  private static void printLog(JsonNode log, PrintWriter out) {
     StringBuilder line = new StringBuilder("[").append(log.path("source").asText()).append("] ");
     JsonNode message = log.path("message");
     for (JsonNode part : message.isArray() ? message : JSON.createArrayNode().add(message)) {

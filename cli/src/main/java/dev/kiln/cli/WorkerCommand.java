@@ -5,6 +5,7 @@ import dev.kiln.worker.WorkerService;
 import dev.kiln.worker.Workloop;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -161,10 +162,14 @@ public final class WorkerCommand implements Callable<Integer> {
       return 1;
     }
     configureLogging(log);
-    WorkerService service = WorkerService.start(config);
+    // handlers first: a SIGTERM that arrives while the worker starts still drains it
+    CompletableFuture<WorkerService> started = new CompletableFuture<>();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kiln-worker-drain").start(service::drain));
+      Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kiln-worker-drain")
+          .start(() -> started.join().drain()));
     }
+    WorkerService service = WorkerService.start(config);
+    started.complete(service);
     return service.awaitTermination();
   }
 

@@ -26,13 +26,13 @@ final class DevPlatform implements AutoCloseable {
   static final Path REPO = Path.of(System.getProperty("java.io.tmpdir"), "kiln-e2e-repo");
 
   final DevServer server;
-  final WorkerProcess worker;
+  final KilnProcess worker;
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** One event a worker sent for a run, as the dev server stored it. */
   record Event(String name, JsonNode payload) {}
 
-  private DevPlatform(DevServer server, WorkerProcess worker) {
+  private DevPlatform(DevServer server, KilnProcess worker) {
     this.server = server;
     this.worker = worker;
   }
@@ -44,18 +44,19 @@ final class DevPlatform implements AutoCloseable {
 
   /** A dev server and a worker with the server's secret, run-token key and collections URL, plus {@code args}. */
   static DevPlatform start(Path dir, boolean mockQuirks, String... args) throws IOException {
-    return start(dir, mockQuirks, null, args);
+    return startVerifyingWith(null, dir, mockQuirks, args);
   }
 
   /** As {@link #start(Path, boolean, String...)}, verifying run tokens with {@code publicKey} instead of the server's. */
-  static DevPlatform start(Path dir, boolean mockQuirks, String publicKey, String... args) throws IOException {
+  static DevPlatform startVerifyingWith(String publicKey, Path dir, boolean mockQuirks, String... args)
+      throws IOException {
     DevServer server = server(dir, mockQuirks);
     List<String> all = new ArrayList<>(List.of("--lightning", server.workerEndpoint(), "--secret", server.workerSecret(),
         "--lightning-public-key", publicKey != null ? publicKey : server.runPublicKeyBase64(),
         "--collections-url", server.collectionsUrl(),
         "--backoff", "0.05/0.5"));
     all.addAll(List.of(args));
-    return new DevPlatform(server, WorkerProcess.start(REPO, all.toArray(String[]::new)));
+    return new DevPlatform(server, KilnProcess.start(REPO, all.toArray(String[]::new)));
   }
 
   /** Queues a run: {@code {"plan": ..., "input"?: ..., "credentials"?: ...}}; its id. */

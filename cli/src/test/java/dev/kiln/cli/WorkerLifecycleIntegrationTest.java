@@ -44,7 +44,7 @@ class WorkerLifecycleIntegrationTest {
     try (ServerSocket s = new ServerSocket(0)) {
       unused = s.getLocalPort();
     }
-    try (WorkerProcess worker = WorkerProcess.start(DevPlatform.REPO,
+    try (KilnProcess worker = KilnProcess.start(DevPlatform.REPO,
         "--lightning", "ws://127.0.0.1:" + unused + "/worker", "--secret", "s")) {
       int port = worker.port();
       HttpResponse<String> root = call(port, "GET", "/");
@@ -84,7 +84,7 @@ class WorkerLifecycleIntegrationTest {
   void aRunTokenThatDoesNotVerifyStopsTheWorkerBeforeTheRunStarts(Mode mode) throws Exception {
     String otherKey = Base64.getEncoder().encodeToString(
         RsaPem.pkcs1(RunTokenIssuer.generate().publicKey()).getBytes(StandardCharsets.UTF_8));
-    try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-badkey"), mode.quirks, otherKey)) {
+    try (DevPlatform platform = DevPlatform.startVerifyingWith(otherKey, Files.createTempDirectory("kiln-badkey"), mode.quirks)) {
       String run = platform.submit(oneJob("export default [s => s];"));
       assertThat(platform.worker.awaitExit(EXIT)).isEqualTo(1);
       assertThat(platform.worker.output()).contains("does not verify");

@@ -134,6 +134,25 @@ class WorkerScenariosIntegrationTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void kilnSubmitFollowsARunAndExitsWithItsReason(Mode mode) throws Exception {
+    DevPlatform platform = platform(mode);
+    Path dir = Files.createTempDirectory("kiln-submit");
+    Files.writeString(dir.resolve("job.js"), "export default [s => { console.log('from submit'); return { data: { n: s.data.n + 1 } }; }];");
+    Files.writeString(dir.resolve("workflow.json"), "{\"steps\":[{\"id\":\"add\",\"expression\":\"job.js\"}]}");
+    Files.writeString(dir.resolve("input.json"), "{\"data\":{\"n\":41}}");
+    CliRun ok = CliRun.of("submit", dir.resolve("workflow.json").toString(), "--input", dir.resolve("input.json").toString(),
+        "--server", platform.server.baseUrl(), "--token", platform.server.apiToken(), "--follow");
+    assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("[JOB] from submit", "■ run success", "\"n\" : 42");
+
+    Files.writeString(dir.resolve("job.js"), "export default [s => { throw new Error('no'); }];");
+    CliRun failed = CliRun.of("submit", dir.resolve("workflow.json").toString(),
+        "--server", platform.server.baseUrl(), "--token", platform.server.apiToken(), "--follow");
+    assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void inputDataclipFromATriggerIsEchoedAndGetsData(Mode mode) throws Exception {
     ObjectNode submission = oneJob("export default [s => s];");
     submission.set("input", DevPlatform.JSON.readTree("{\"data\":{\"x\":1},\"extra\":\"kept\"}"));

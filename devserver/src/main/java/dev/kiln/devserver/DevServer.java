@@ -26,6 +26,7 @@ public final class DevServer implements AutoCloseable {
   private final WorkerSocket workerSocket;
   private final CollectionStore collections;
   private final Janitor janitor;
+  private final RunEventBus bus;
   private final RunTokens runTokens;
   private final String workerSecret;
   private final String apiToken;
@@ -44,12 +45,12 @@ public final class DevServer implements AutoCloseable {
       return thread;
     });
     RunStore runs = new RunStore(database, config);
-    RunEventBus bus = new RunEventBus();
+    this.bus = new RunEventBus();
     this.collections = new CollectionStore(database);
     RunChannel runChannel = new RunChannel(database, runTokens, config, bus::publish);
     this.workerSocket = new WorkerSocket(config, workerSecret, runs, runChannel, runTokens, scheduler);
     this.janitor = new Janitor(runs, config.gracePeriod(), bus::publish);
-    RestApi rest = new RestApi(apiToken, runs, bus, collections, workerSocket::workAvailable);
+    RestApi rest = new RestApi(apiToken, runs, bus, collections, workerSocket::workAvailable, scheduler);
     String viewer = resource("viewer.html");
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -72,6 +73,7 @@ public final class DevServer implements AutoCloseable {
       server.app.start(config.host(), config.port());
     } catch (RuntimeException e) {
       server.scheduler.shutdownNow();
+      server.bus.close();
       server.database.close();
       throw e;
     }
@@ -120,16 +122,12 @@ public final class DevServer implements AutoCloseable {
     return config.projectId();
   }
 
-  public boolean mockQuirks() {
-    return config.mockQuirks();
-  }
-
   /** Creates a collection (Lightning needs collections to exist before jobs use them). */
   public void createCollection(String name) {
     collections.create(name);
   }
 
-  /** Drops every worker socket abruptly (no close handshake), as a network failure would. */
+  /** Drops every worker socket abruptly (close code 1011, connection cut without waiting for the worker). */
   public void dropWorkerConnections() {
     workerSocket.dropAll();
   }
@@ -148,6 +146,7 @@ public final class DevServer implements AutoCloseable {
   public void close() {
     app.stop();
     scheduler.shutdownNow();
+    bus.close();
     database.close();
   }
 

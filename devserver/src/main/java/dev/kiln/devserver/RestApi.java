@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The dev server's own JSON API, under {@code /api}, guarded by the API token (header
@@ -20,13 +21,16 @@ final class RestApi {
   private final RunEventBus bus;
   private final CollectionStore collections;
   private final Runnable onEnqueue;
+  private final ScheduledExecutorService scheduler;
 
-  RestApi(String apiToken, RunStore runs, RunEventBus bus, CollectionStore collections, Runnable onEnqueue) {
+  RestApi(String apiToken, RunStore runs, RunEventBus bus, CollectionStore collections, Runnable onEnqueue,
+      ScheduledExecutorService scheduler) {
     this.apiToken = apiToken;
     this.runs = runs;
     this.bus = bus;
     this.collections = collections;
     this.onEnqueue = onEnqueue;
+    this.scheduler = scheduler;
   }
 
   void register(Javalin app) {
@@ -38,7 +42,7 @@ final class RestApi {
       }
     });
     app.post("/api/runs", this::submit);
-    app.get("/api/runs", ctx -> json(ctx, 200, runs.list(limit(ctx))));
+    app.get("/api/runs", ctx -> json(ctx, 200, runs.list(ctx.queryParam("state"), limit(ctx))));
     app.get("/api/runs/{id}", ctx -> runs.detail(ctx.pathParam("id")).ifPresentOrElse(
         run -> json(ctx, 200, run),
         () -> json(ctx, 404, Json.object().put("error", "No run " + ctx.pathParam("id")))));
@@ -49,7 +53,7 @@ final class RestApi {
         client.close();
         return;
       }
-      RunEventStream.follow(client, runs, bus, id);
+      RunEventStream.follow(client, runs, bus, id, scheduler);
     });
     app.get("/api/collections", ctx -> json(ctx, 200, collections.names()));
     app.put("/api/collections/{name}", ctx -> {

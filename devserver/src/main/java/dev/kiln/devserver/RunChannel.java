@@ -197,6 +197,11 @@ final class RunChannel {
     if (!jobIds(run).contains(jobId)) {
       return Reply.fieldError("job_id", "does not exist");
     }
+    String input = payload.path("input_dataclip_id").asText(null);
+    if (input != null && database.queryOne("SELECT 1 AS one FROM dataclips WHERE id = ?", input).isEmpty()) {
+      // Lightning's steps reference dataclips: a withheld (too large) output must not be named here.
+      return Reply.fieldError("input_dataclip_id", "does not exist");
+    }
     return insertStep(runId, stepId, jobId, payload);
   }
 
@@ -305,9 +310,10 @@ final class RunChannel {
       return Reply.fieldError("output_dataclip", "This field can't be blank.");
     }
     String clipId = hasClipId ? payload.get("output_dataclip_id").asText() : null;
-    if (hasClip) {
-      String body = payload.get("output_dataclip").isTextual() ? payload.get("output_dataclip").asText()
-          : Json.write(payload.get("output_dataclip"));
+    if (hasClipId) {
+      // Without a body (output_dataclips: false) Lightning still keeps the dataclip, wiped.
+      String body = !hasClip ? "null" : payload.get("output_dataclip").isTextual()
+          ? payload.get("output_dataclip").asText() : Json.write(payload.get("output_dataclip"));
       try {
         Json.parse(body);
       } catch (IllegalArgumentException e) {
@@ -316,8 +322,8 @@ final class RunChannel {
       if (database.queryOne("SELECT 1 AS one FROM dataclips WHERE id = ?", clipId).isPresent()) {
         return Reply.fieldError("output_dataclip_id", "has already been taken");
       }
-      database.update("INSERT INTO dataclips (id, body, type, created_at) VALUES (?, ?, 'step_result', ?)",
-          clipId, body, Clock.nowMicros());
+      database.update("INSERT INTO dataclips (id, body, type, created_at) VALUES (?, ?, ?, ?)",
+          clipId, body, hasClip ? "step_result" : "wiped", Clock.nowMicros());
     }
     database.update("UPDATE steps SET exit_reason = ?, error_type = ?, error_message = ?, output_dataclip_id = ?,"
             + " output_dataclip_error = ?, finished_at = ? WHERE id = ?", reason,

@@ -3,16 +3,21 @@ package dev.kiln.devserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.sse.SseClient;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SSE client following a run: replays the run's stored worker events (from
  * {@code Last-Event-ID} if given), then sends new ones as they are stored. Each SSE event has the
  * protocol event name ({@code run:start}, {@code step:complete}, {@code run:log}, …; the janitor's
  * {@code run:lost}), the payload as data and the stored event id. The stream ends after the run's
- * final event.
+ * final event. A comment line every 15 s keeps idle streams open (Jetty closes idle connections
+ * after 30 s).
  */
 final class RunEventStream {
   private static final Set<String> FINAL_EVENTS = Set.of("run:complete", "run:lost");
+  private static final long KEEP_ALIVE_SECONDS = 15;
 
   private final SseClient client;
   private final RunStore runs;
@@ -30,14 +35,26 @@ final class RunEventStream {
     this.lastId = lastId;
   }
 
-  static void follow(SseClient client, RunStore runs, RunEventBus bus, String runId) {
+  static void follow(SseClient client, RunStore runs, RunEventBus bus, String runId,
+      ScheduledExecutorService scheduler) {
     String header = client.ctx().header("Last-Event-ID");
     long after = header != null && header.matches("\\d+") ? Long.parseLong(header) : 0;
     RunEventStream stream = new RunEventStream(client, runs, bus, runId, after);
     client.keepAlive();
-    client.onClose(() -> bus.unsubscribe(runId, stream.listener));
+    ScheduledFuture<?> keepAlive = scheduler.scheduleAtFixedRate(stream::ping, KEEP_ALIVE_SECONDS,
+        KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+    client.onClose(() -> {
+      keepAlive.cancel(false);
+      bus.unsubscribe(runId, stream.listener);
+    });
     bus.subscribe(runId, stream.listener);
     stream.pump();
+  }
+
+  private synchronized void ping() {
+    if (!finished) {
+      client.sendComment("keep-alive");
+    }
   }
 
   private synchronized void pump() {

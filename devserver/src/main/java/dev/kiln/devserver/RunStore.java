@@ -119,13 +119,14 @@ final class RunStore {
     });
   }
 
-  /** Runs, newest first: id, state, error fields and times. */
-  ArrayNode list(int limit) {
+  /** Runs, newest first (only those in {@code state} if not null): id, state, error fields and times. */
+  ArrayNode list(String state, int limit) {
     return database.transaction(() -> {
       ArrayNode result = Json.MAPPER.createArrayNode();
       for (ObjectNode row : database.query("SELECT r.id, r.state, r.error_type, r.error_message, r.created_at,"
           + " r.claimed_at, r.started_at, r.finished_at, w.name AS workflow_name FROM runs r"
-          + " JOIN workflows w ON w.id = r.workflow_id ORDER BY r.seq DESC LIMIT ?", limit)) {
+          + " JOIN workflows w ON w.id = r.workflow_id WHERE ? IS NULL OR r.state = ? ORDER BY r.seq DESC LIMIT ?",
+          state, state, limit)) {
         result.add(withIsoTimes(row));
       }
       return result;

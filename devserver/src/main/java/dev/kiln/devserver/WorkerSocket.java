@@ -124,10 +124,14 @@ final class WorkerSocket {
     }
   }
 
-  /** Drops every worker socket without a close handshake, as a network failure would. */
+  /**
+   * Drops every worker socket as a failing server would: a close frame with 1011 (server error)
+   * and the connection cut at once, without waiting for the worker's close reply.
+   */
   void dropAll() {
     for (Connection connection : List.copyOf(connections.values())) {
       connections.remove(connection.ws.sessionId());
+      connection.ws.session.close(1011, "dropped by the dev server");
       connection.ws.session.disconnect();
     }
   }
@@ -144,6 +148,15 @@ final class WorkerSocket {
       LOG.warning("dropping an unreadable frame: " + e.getMessage());
       return;
     }
+    try {
+      dispatch(connection, frame);
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "failed to handle " + frame.event() + " on " + frame.topic(), e);
+      reply(connection, frame, Reply.error(Json.object().put("reason", "internal error: " + e.getMessage())));
+    }
+  }
+
+  private void dispatch(Connection connection, Frame frame) {
     String topic = frame.topic();
     if (topic.equals("phoenix")) {
       if (frame.event().equals("heartbeat") && !config.mockQuirks()) {

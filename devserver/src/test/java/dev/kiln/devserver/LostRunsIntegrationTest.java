@@ -123,8 +123,17 @@ class LostRunsIntegrationTest {
 
   /** Reads the run's SSE stream to its end; each element is {@code "<event> <data>"}. */
   static CompletableFuture<List<String>> follow(DevServer server, String runId) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/runs/" + runId + "/events"))
-        .header("Authorization", "Bearer " + server.apiToken()).header("Accept", "text/event-stream").build();
+    return follow(server, runId, null);
+  }
+
+  /** As {@link #follow(DevServer, String)}, resuming after the event id {@code lastEventId} if not null. */
+  static CompletableFuture<List<String>> follow(DevServer server, String runId, String lastEventId) throws Exception {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/runs/" + runId + "/events"))
+        .header("Authorization", "Bearer " + server.apiToken()).header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      builder.header("Last-Event-ID", lastEventId);
+    }
+    HttpRequest request = builder.build();
     HttpResponse<InputStream> response = HttpClient.newHttpClient()
         .send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);

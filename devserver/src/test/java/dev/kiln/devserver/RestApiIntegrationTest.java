@@ -58,6 +58,9 @@ class RestApiIntegrationTest {
     assertThat(run.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     JsonNode list = TestHttp.send("GET", url("/api/runs"), "t0ken", null).json();
     assertThat(list.get(0).get("id").asText()).isEqualTo(id);
+    assertThat(TestHttp.send("GET", url("/api/runs?state=available"), "t0ken", null).json())
+        .extracting(r -> r.get("id").asText()).contains(id);
+    assertThat(TestHttp.send("GET", url("/api/runs?state=lost"), "t0ken", null).json()).isEmpty();
   }
 
   @Test

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Closing and reopening a server on the same SQLite file keeps runs, keys, secrets and collections. */
+/**
+ * Closing and reopening a server on the same SQLite file (and port) keeps runs, keys, secrets and
+ * collections: a worker reconnects to the same address and finishes its run.
+ */
 @Tag("integration")
 class RestartIntegrationTest {
   @TempDir Path dir;
@@ -22,6 +25,8 @@ class RestartIntegrationTest {
     String apiToken;
     String secret;
     String publicKey;
+    int port;
+    String endpoint;
     try (DevServer first = DevServer.start(config); PhoenixTestClient worker = LostRunsIntegrationTest.worker(first)) {
       runId = TestHttp.submit(first, WorkerSocketIntegrationTest.PLAN, "{\"data\":{\"kept\":true}}");
       token = LostRunsIntegrationTest.claimAndJoin(worker, runId);
@@ -30,8 +35,12 @@ class RestartIntegrationTest {
       apiToken = first.apiToken();
       secret = first.workerSecret();
       publicKey = first.runPublicKeyBase64();
+      port = first.port();
+      endpoint = first.workerEndpoint();
     }
-    try (DevServer second = DevServer.start(config); PhoenixTestClient worker = LostRunsIntegrationTest.worker(second)) {
+    try (DevServer second = DevServer.start(config.withPort(port));
+         PhoenixTestClient worker = LostRunsIntegrationTest.worker(second)) {
+      assertThat(second.workerEndpoint()).isEqualTo(endpoint);
       assertThat(second.apiToken()).isEqualTo(apiToken);
       assertThat(second.workerSecret()).isEqualTo(secret);
       assertThat(second.runPublicKeyBase64()).isEqualTo(publicKey);

@@ -166,6 +166,8 @@ class WorkerSocketIntegrationTest {
       assertThat(status(worker.call(topic, "step:complete", completeA))).isEqualTo("error");
 
       String stepB = UUID.randomUUID().toString();
+      Frame unknownInput = worker.call(topic, "step:start", stepStart(stepB, "b", UUID.randomUUID().toString()));
+      assertThat(Json.write(response(unknownInput))).isEqualTo("{\"errors\":{\"input_dataclip_id\":[\"does not exist\"]}}");
       assertThat(status(worker.call(topic, "step:start", stepStart(stepB, "b", outA)))).isEqualTo("ok");
       ObjectNode failB = stepComplete(stepB, "b").put("output_dataclip_id", UUID.randomUUID().toString())
           .put("reason", "fail").put("error_type", "RuntimeError").put("error_message", "TypeError: boom");
@@ -191,6 +193,9 @@ class WorkerSocketIntegrationTest {
           .extracting(line -> line.substring(0, line.indexOf(' ')))
           .containsExactly("run:log", "run:start", "step:start", "run:log", "run:batch_logs", "step:complete",
               "step:start", "step:complete", "run:complete");
+      // This server's only stored events are this run's (ids 1..9): resuming after 8 gives the last one.
+      assertThat(LostRunsIntegrationTest.follow(server, runId, "8").get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .singleElement().asString().startsWith("run:complete ");
 
       JsonNode run = TestHttp.run(server, runId);
       assertThat(run.get("state").asText()).isEqualTo("failed");

@@ -8,6 +8,7 @@ import dev.kiln.engine.CredentialResolver;
 import dev.kiln.engine.RunRequest;
 import dev.kiln.engine.RunSupervisor;
 import dev.kiln.lightning.phoenix.Reply;
+import dev.kiln.lightning.plan.RunOptions;
 import dev.kiln.lightning.protocol.Events;
 import dev.kiln.lightning.protocol.LightningJson;
 import java.io.IOException;
@@ -81,10 +82,19 @@ final class RunAttempt implements Runnable {
       LOG.warning("run " + runId + ": " + planReply.describe(Events.FETCH_PLAN) + "; the run is left to Lightning");
       return;
     }
-    PreparedRun prepared = preparer.prepare(planReply.response(), runToken);
-    RunSettings options = prepared.options();
     EventOutbox outbox = new EventOutbox(runId, this::send, config.batchLogs(), config.batchIntervalMs(),
         config.batchLimit());
+    PreparedRun prepared;
+    try {
+      prepared = preparer.prepare(planReply.response(), runToken);
+    } catch (RuntimeException e) {
+      RunSettings defaults = RunSettings.resolve(RunOptions.NONE, config);
+      new RunEventTranslator(runId, JsonNodeFactory.instance.objectNode(), null, defaults, versions, outbox::accept)
+          .failRun(new ExitReason("crash", "ValidationError", "The plan Lightning sent cannot be run: " + e.getMessage()));
+      awaitDelivery(outbox);
+      return;
+    }
+    RunSettings options = prepared.options();
     RunEventTranslator translator = new RunEventTranslator(
         runId, prepared.plan(), prepared.dataclipId(), options, versions, outbox::accept);
 

@@ -62,7 +62,7 @@ final class RunEventTranslator implements RunListener {
       List<String> targets = new ArrayList<>();
       JsonNode next = step.path("next");
       if (next.isObject()) {
-        next.fields().forEachRemaining(e -> {
+        next.properties().forEach(e -> {
           JsonNode edge = e.getValue();
           boolean disabled = edge.isObject() && edge.path("disabled").asBoolean(false);
           if (!disabled && !(edge.isBoolean() && !edge.asBoolean())) {
@@ -138,7 +138,7 @@ final class RunEventTranslator implements RunListener {
     ObjectNode versions = NODES.objectNode();
     versions.put("worker", workerVersions.get("worker"));
     Map<String, JsonNode> adaptors = new TreeMap<>();
-    meta.path("versions").fields().forEachRemaining(e -> {
+    meta.path("versions").properties().forEach(e -> {
       if (e.getValue().isArray()) {
         adaptors.put(e.getKey(), e.getValue());
       } else {
@@ -160,7 +160,7 @@ final class RunEventTranslator implements RunListener {
     Map<String, String> rows = new LinkedHashMap<>();
     rows.put("node.js", versions.path("node").asText("?"));
     rows.put("worker", versions.path("worker").asText("?"));
-    versions.fields().forEachRemaining(e -> {
+    versions.properties().forEach(e -> {
       if (e.getValue().isArray()) {
         List<String> list = new ArrayList<>();
         e.getValue().forEach(v -> list.add(v.asText()));

@@ -15,10 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code kiln worker} as a child process (this JVM's class path), its output kept line by line,
- * its HTTP port read from its start-up line.
+ * A {@code kiln} command as a child process (this JVM's class path), its output kept line by
+ * line; for {@code kiln worker}, its HTTP port read from its start-up line.
  */
-final class WorkerProcess implements AutoCloseable {
+final class KilnProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://0\\.0\\.0\\.0:(\\d+)");
 
   private final Process process;
@@ -26,22 +26,36 @@ final class WorkerProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
-  private record Waiter(String text, CompletableFuture<Void> seen) {}
+  private record Waiter(Pattern pattern, CompletableFuture<String> seen) {
+    void check(String line) {
+      Matcher m = pattern.matcher(line);
+      if (m.find()) {
+        seen.complete(m.groupCount() > 0 ? m.group(1) : m.group());
+      }
+    }
+  }
 
-  private WorkerProcess(Process process) {
+  private KilnProcess(Process process) {
     this.process = process;
     Thread.ofPlatform().daemon().name("worker-output-" + process.pid()).start(this::readOutput);
   }
 
-  static WorkerProcess start(Path repoDir, String... args) throws IOException {
+  /** {@code kiln worker --port 0 --repo-dir <repoDir> --log info <args>}. */
+  static KilnProcess start(Path repoDir, String... args) throws IOException {
+    List<String> kiln = new ArrayList<>(List.of("worker", "--port", "0", "--repo-dir", repoDir.toString(), "--log", "info"));
+    kiln.addAll(List.of(args));
+    return kiln(kiln);
+  }
+
+  /** {@code kiln <args>}. */
+  static KilnProcess kiln(List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "worker", "--port", "0", "--repo-dir", repoDir.toString(), "--log", "info"));
-    command.addAll(List.of(args));
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("WORKER_"));
-    return new WorkerProcess(builder.start());
+    return new KilnProcess(builder.start());
   }
 
   private void readOutput() {
@@ -54,9 +68,7 @@ final class WorkerProcess implements AutoCloseable {
           port.complete(Integer.parseInt(m.group(1)));
         }
         for (Waiter w : waiters) {
-          if (line.contains(w.text())) {
-            w.seen().complete(null);
-          }
+          w.check(line);
         }
       }
     } catch (IOException e) {
@@ -73,12 +85,18 @@ final class WorkerProcess implements AutoCloseable {
 
   /** Waits until a line containing {@code text} was printed (from now on or earlier). */
   void awaitLine(String text, Duration timeout) {
-    CompletableFuture<Void> seen = new CompletableFuture<>();
-    waiters.add(new Waiter(text, seen));
-    if (lines.stream().anyMatch(l -> l.contains(text))) {
-      seen.complete(null);
+    awaitMatch(Pattern.compile(Pattern.quote(text)), timeout);
+  }
+
+  /** Waits for a line matching {@code pattern}; its first group (or the whole match). */
+  String awaitMatch(Pattern pattern, Duration timeout) {
+    Waiter waiter = new Waiter(pattern, new CompletableFuture<>());
+    waiters.add(waiter);
+    lines.forEach(waiter::check);
+    if (!process.isAlive() && !waiter.seen().isDone()) {
+      waiter.seen().completeExceptionally(new IllegalStateException("kiln exited:\n" + output()));
     }
-    seen.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    return waiter.seen().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 
   String output() {
@@ -90,7 +108,7 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   void sigterm() {
-    process.destroy(); // SIGTERM
+    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
   }
 
   /** The exit code, waiting at most {@code timeout}. */
