@@ -50,7 +50,7 @@ class RunAttemptTest {
   }
 
   private void attempt(Reply planReply, RunAttempt.PlanPreparer preparer) {
-    try (RunSupervisor supervisor = RunSupervisor.create(repo)) {
+    try (RunSupervisor supervisor = RunSupervisor.create(repo, false)) {
       new RunAttempt("r1", "token", topic(planReply), supervisor, preparer, RunEventTranslatorTest.config(),
           Map.of("worker", "1", "engine", "1"), finished::incrementAndGet).run();
     }
