@@ -117,13 +117,12 @@ public final class RunSupervisor implements AutoCloseable {
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
         request.inputState() == null ? "{}" : request.inputState());
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
-    // a second line behind the run process' own scrubbing: job code can write frames to its stdout
-    SecretScrubber secrets = SecretScrubber.of(runMeta);
-    return supervise(runFrame, secrets, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
+    emitter.secrets(SecretScrubber.of(runMeta));
+    return supervise(runFrame, Plans.stepNames(plan), stepTimeoutMs, limits, emitter);
   }
 
-  private RunOutcome supervise(Frame runFrame, SecretScrubber secrets, Map<String, String> stepNames,
-      long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+  private RunOutcome supervise(
+      Frame runFrame, Map<String, String> stepNames, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
     LaunchedProcess launched;
     try {
       launched = processes.take(limits.memoryLimitMb());
@@ -156,7 +155,7 @@ public final class RunSupervisor implements AutoCloseable {
             // on its own thread: a big plan must not stop the frames the process sends meanwhile
             Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
           } else {
-            frames.accept(new Frame(frame.type(), secrets.scrub(frame.metaJson()), frame.body()));
+            frames.accept(frame);
           }
         }
       } catch (IOException e) {

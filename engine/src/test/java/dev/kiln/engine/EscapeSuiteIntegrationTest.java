@@ -87,6 +87,12 @@ class EscapeSuiteIntegrationTest {
         /** Runs a group of adaptor attempts with the run's data; adds the results to state.data.adaptor. */
         exports.attack = (group) => async (state) =>
           ({ ...state, data: { ...state.data, adaptor: await run(attempts[group], state.data, state) } });
+        /** Writes the credentials to stderr, then breaks the frame protocol (the engine quotes stderr). */
+        exports.leakThroughStderr = () => (state) => {
+          process.stderr.write('leaking ' + state.configuration.password + '\\n');
+          require('node:fs').writeSync(1, 'not a frame at all\\n');
+          return new Promise(() => {});
+        };
         /** Writes the step's credentials into the run folder, says where, waits for a 'release' file. */
         exports.holdSecrets = () => async (state) => {
           const fs = require('node:fs');
@@ -146,6 +152,21 @@ class EscapeSuiteIntegrationTest {
     assertThat(Files.readString(repo.resolve("package.json"))).doesNotEndWith(" ");
     assertThat(results).hasSizeGreaterThanOrEqualTo(30);
     assertThat(results.entrySet()).filteredOn(e -> !e.getValue().startsWith("failed")).isEmpty();
+  }
+
+  @Test
+  void credentialsWrittenToStderrDoNotLeaveThroughTheEnginesFailureMessage() throws IOException {
+    RecordingListener listener = new RecordingListener();
+    ObjectNode plan = TestPlans.oneStep("leaky", "leakThroughStderr();", ADAPTOR + "@1.0.0");
+    ((ObjectNode) plan.path("workflow").path("steps").get(0)).put("configuration", "evil-credential");
+    RunOutcome outcome = supervisor.run(new RunRequest(plan, input(Map.of()), RunLimits.defaults(), null,
+        id -> json("{\"password\":\"" + PASSWORD + "\"}")), listener);
+
+    assertThat(outcome.failure()).isNotNull();
+    assertThat(outcome.failure().message()).contains("frame").doesNotContain(PASSWORD);
+    assertThat(listener.events.toString()).doesNotContain(PASSWORD);
+    results.put("adaptor: write the credentials to stderr, then break the frame protocol (the engine quotes stderr)",
+        listener.events.toString().contains("leaking ****") ? "failed: quoted as ****" : "failed: not quoted");
   }
 
   @Test

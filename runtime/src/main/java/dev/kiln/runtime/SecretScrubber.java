@@ -96,7 +96,7 @@ public final class SecretScrubber {
     return Base64.getEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return patterns.isEmpty();
   }
 
