@@ -7,16 +7,24 @@ const { createStepRunner } = require('./step.js');
 const { parseRegex } = require('./linker.js');
 const { lockDown } = require('./lockdown.js');
 
-/** Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. */
+/**
+ * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. The
+ * streams are replaced before Node creates its own: creating them puts fds 1 and 2 (the frame pipe
+ * and the parent's stderr pipe) in non-blocking mode, and Java's writes of frames larger than the
+ * pipe buffer then fail with EAGAIN.
+ */
 function redirectStdio(bridge) {
-  const toStderr = (chunk, encoding, callback) => {
-    bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
-    const cb = typeof encoding === 'function' ? encoding : callback;
-    if (typeof cb === 'function') process.nextTick(cb);
-    return true;
-  };
-  process.stdout.write = toStderr;
-  process.stderr.write = toStderr;
+  const { Writable } = require('node:stream');
+  const toStderr = () => new Writable({
+    decodeStrings: false,
+    write(chunk, encoding, callback) {
+      bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      callback();
+    },
+  });
+  for (const name of ['stdout', 'stderr']) {
+    Object.defineProperty(process, name, { value: toStderr(), configurable: false, enumerable: true, writable: false });
+  }
 }
 
 function createHost(bridge) {
