@@ -48,6 +48,7 @@ final class FrameStream {
     ObjectNode meta = parseMeta(frame);
     String type = frame.type();
     switch (type) {
+      case FrameType.WORKFLOW_START -> meta.put("processId", tracker.pid());
       case FrameType.COMPILE_START -> tracker.phase(RunPhase.COMPILE);
       case FrameType.COMPILE_COMPLETE -> tracker.phase(RunPhase.EXECUTE);
       case FrameType.STEP_START -> {

@@ -12,6 +12,10 @@ final class RunTracker {
     this.process = process;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   RunPhase phase() {
     return phase;
   }

@@ -19,11 +19,20 @@ class WarmSpareIntegrationTest {
         .toList();
   }
 
-  private static void assertRuns(RunSupervisor supervisor, RunLimits limits) {
+  /** Runs a job; returns the pid of the run process that ran it. */
+  private static long runOn(RunSupervisor supervisor, RunLimits limits) {
+    RecordingListener listener = new RecordingListener();
     RunOutcome outcome = supervisor.run(
-        RunRequest.of(TestPlans.oneStep(JOB), "{\"data\":{\"n\":1}}").withLimits(limits), e -> { });
+        RunRequest.of(TestPlans.oneStep(JOB), "{\"data\":{\"n\":1}}").withLimits(limits), listener);
     assertThat(outcome.failure()).isNull();
     assertThat(RecordingListener.json(outcome.finalState()).at("/data/n").asInt()).isEqualTo(2);
+    return listener.ofType(RunEvent.WORKFLOW_START).get(0).meta().path("processId").asLong();
+  }
+
+  /** The run processes alive once the process of a finished run has exited. */
+  private static List<ProcessHandle> othersAfter(long finishedPid) throws Exception {
+    ProcessHandle.of(finishedPid).ifPresent(p -> p.onExit().join());
+    return runProcesses();
   }
 
   @Test
@@ -31,14 +40,16 @@ class WarmSpareIntegrationTest {
     List<ProcessHandle> spares;
     try (RunSupervisor supervisor = new RunSupervisor(TestPlans.REPO,
         new PlanAutoinstaller(spec -> "0.0.0"), RunProcessLauncher.ofCurrentJvm(), true)) {
-      assertRuns(supervisor, RunLimits.defaults());
-      spares = runProcesses();
+      long first = runOn(supervisor, RunLimits.defaults());
+      spares = othersAfter(first);
       assertThat(spares).as("the spare started for the next run").hasSize(1);
-      assertRuns(supervisor, RunLimits.defaults());
-      // the second run took the spare: it ends with that run (an idle spare would wait for ever)
-      spares.get(0).onExit().get(10, TimeUnit.SECONDS);
-      assertRuns(supervisor, RunLimits.ofMemory(300, 60_000));
-      spares = runProcesses();
+
+      long second = runOn(supervisor, RunLimits.defaults());
+      assertThat(second).as("the second run ran on the spare").isEqualTo(spares.get(0).pid());
+
+      long third = runOn(supervisor, RunLimits.ofMemory(300, 60_000));
+      assertThat(third).as("another memory limit needs another process").isNotEqualTo(second);
+      spares = othersAfter(third);
       assertThat(spares).hasSize(1);
     }
     for (ProcessHandle spare : spares) {
