@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compile benchmark: generates 2, 10 and 30 MB mapping jobs (pretty and minified), compiles each
 # in a forked JVM and prints a table. Usage: bench/compile/run.sh [sizes...]   (default: 2 10 30)
-#   time     best of 3 compiles (read + parse + transform + code + source map) in a warm JVM
-#   baseline best of 3 of reading the same file (strict UTF-8) and scanning it once for lines
+#   time     best of 5 compiles (read + parse + transform + code + source map) in a warm JVM
+#   baseline best of 5 of reading the same file (strict UTF-8) and scanning it once for lines
 #   ratio    time / baseline
 #   heap     the smallest -Xmx (MB, 2 MB steps, default GC) with which one read + compile succeeds
 #   target   4 x source + 16 MB (the heap goal); time goals: 2 MB <= 0.5 s, 30 MB <= 5 s
@@ -45,7 +45,7 @@ for mb in "${SIZES[@]}"; do
     file="$WORK/job-$mb-$layout.js"
     "$JAVA" -cp "$CP" "$MAIN" generate "$file" "$mb" "$layout"
     bytes=$(stat -c %s "$file")
-    read -r ms base < <("$JAVA" -Xmx2g -cp "$CP" "$MAIN" time "$file" 3)
+    read -r ms base < <("$JAVA" -Xmx2g -cp "$CP" "$MAIN" time "$file" 5)
     heap=$(smallest_heap "$file" $(( mb * 6 + 32 )))
     awk -v mb="$mb" -v layout="$layout" -v bytes="$bytes" -v ms="$ms" -v base="$base" -v heap="$heap" 'BEGIN {
       src = bytes / 1048576;

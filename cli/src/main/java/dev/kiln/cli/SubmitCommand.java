@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.runtime.PlanFileReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -99,7 +100,7 @@ public final class SubmitCommand implements Callable<Integer> {
     if (root != null && root.has("jobs") && (root.has("edges") || root.has("triggers"))) {
       return root;
     }
-    return PlanLoader.fromPlanFile(file);
+    return PlanFileReader.read(file);
   }
 
   private int follow(String runId, PrintWriter out) throws IOException, InterruptedException {

@@ -25,21 +25,34 @@ final class DevPlatform implements AutoCloseable {
   /** One adaptor repo for every end-to-end test, so adaptors are installed once per build. */
   static final Path REPO = Path.of(System.getProperty("java.io.tmpdir"), "kiln-e2e-repo");
 
-  final DevServer server;
+  DevServer server;
   final KilnProcess worker;
+  private final boolean mockQuirks;
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** One event a worker sent for a run, as the dev server stored it. */
   record Event(String name, JsonNode payload) {}
 
-  private DevPlatform(DevServer server, KilnProcess worker) {
+  private DevPlatform(DevServer server, KilnProcess worker, boolean mockQuirks) {
     this.server = server;
     this.worker = worker;
+    this.mockQuirks = mockQuirks;
   }
 
   static DevServer server(Path dir, boolean mockQuirks) {
+    return server(dir, mockQuirks, 0);
+  }
+
+  private static DevServer server(Path dir, boolean mockQuirks, int port) {
     return DevServer.start(DevServerConfig.defaults().withDatabase(dir.resolve("dev.db")).withMockQuirks(mockQuirks)
-        .withWorkAvailableDebounce(Duration.ofMillis(20)));
+        .withWorkAvailableDebounce(Duration.ofMillis(20)).withPort(port));
+  }
+
+  /** Stops the dev server (every worker socket drops) and starts it again on the same port and database. */
+  void restartServer(Path dir) {
+    int port = server.port();
+    server.close();
+    server = server(dir, mockQuirks, port);
   }
 
   /** A dev server and a worker with the server's secret, run-token key and collections URL, plus {@code args}. */
@@ -56,7 +69,7 @@ final class DevPlatform implements AutoCloseable {
         "--collections-url", server.collectionsUrl(),
         "--backoff", "0.05/0.5"));
     all.addAll(List.of(args));
-    return new DevPlatform(server, KilnProcess.start(REPO, all.toArray(String[]::new)));
+    return new DevPlatform(server, KilnProcess.start(REPO, all.toArray(String[]::new)), mockQuirks);
   }
 
   /** Queues a run: {@code {"plan": ..., "input"?: ..., "credentials"?: ...}}; its id. */

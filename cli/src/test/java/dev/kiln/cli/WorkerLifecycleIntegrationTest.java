@@ -60,6 +60,18 @@ class WorkerLifecycleIntegrationTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void withoutTheLoopWorkAvailableAndPostClaimStillClaim(Mode mode) throws Exception {
+    try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-noloop"), mode.quirks, "--no-loop")) {
+      int port = platform.worker.port();
+      platform.worker.awaitLine("joined worker:queue", EXIT);
+      String run = platform.submit(oneJob("export default [s => ({ data: { woken: true } })];"));
+      assertThat(last(platform.events(run, EXIT)).payload().path("reason").asText()).isEqualTo("success");
+      assertThat(call(port, "POST", "/claim").statusCode()).isEqualTo(204); // nothing queued
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void sigtermLetsActiveRunsFinishAndClaimsNothingMore(Mode mode) throws Exception {
     try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-drain"), mode.quirks, "--capacity", "2")) {
       String slow = "export default [s => new Promise(resolve => setTimeout(() => resolve({ data: { done: true } }), 2000))];";

@@ -55,6 +55,24 @@ class WorkerResilienceIntegrationTest {
   }
 
   @Test
+  void aDevServerThatGoesAwayMidRunAndComesBackGetsTheWholeRun() throws Exception {
+    java.nio.file.Path dir = Files.createTempDirectory("kiln-restart");
+    try (DevPlatform platform = DevPlatform.start(dir, false, "--capacity", "1")) {
+      String id = platform.submit(oneJob("export default [async s => { console.log('before');"
+          + " await new Promise(resolve => setTimeout(resolve, 3000)); console.log('after');"
+          + " return { data: { survived: true } }; }];"));
+      platform.awaitEvent(id, "step:start", TIMEOUT);
+      platform.restartServer(dir);
+
+      List<DevPlatform.Event> events = platform.events(id, TIMEOUT);
+      assertThat(last(events).name()).isEqualTo("run:complete");
+      assertThat(last(events).payload().path("reason").asText()).isEqualTo("success");
+      assertThat(logs(events).stream().map(LightningPlans::text)).contains("before", "after");
+      assertThat(platform.run(id).path("state").asText()).isEqualTo("success");
+    }
+  }
+
+  @Test
   void twentyMixedRunsAtCapacityFiveAllEndWithTheirReasons() throws Exception {
     Map<String, String> bodies = new LinkedHashMap<>();
     bodies.put("success", "export default [s => ({ data: { ok: true } })];");

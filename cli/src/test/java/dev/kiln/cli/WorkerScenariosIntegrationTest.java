@@ -220,6 +220,11 @@ class WorkerScenariosIntegrationTest {
     assertThat(synthesized.path("output_dataclip").asText()).isEqualTo("{}");
     assertThat(synthesized.has("mem")).isFalse();
 
+    ObjectNode huge = oneJob("export default [async s => { const keep = []; while (true) {"
+        + " keep.push(new Uint8Array(8 << 20).fill(1)); await new Promise(r => setTimeout(r, 1)); } }];");
+    options(huge).put("run_memory_limit_mb", 100);
+    assertReason(complete(run(mode, huge)), "kill", "OOMError", "Run exceeded maximum memory usage");
+
     ObjectNode slow = oneJob("export default [s => { while (true) {} }];");
     options(slow).put("run_timeout_ms", 3000);
     assertReason(complete(run(mode, slow)), "kill", "TimeoutError", "Workflow failed to return within 3000ms");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import dev.kiln.compiler.sourcemap.SourceMapPositions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,9 +53,11 @@ class LargeJobIntegrationTest {
     CompiledJob compiled = JobCompiler.compile(source, CompileOptions.named("src"));
     assertThat(compiled.code()).isEqualTo("export default [" + source.substring(0, source.lastIndexOf(';')) + "];\n");
     assertThat(compiled.operations()).containsExactly(new Operation("fn", 1, 1));
-    List<SourceMapLookup.Segment> segments =
-        SourceMapLookup.decode(new com.fasterxml.jackson.databind.ObjectMapper().readTree(compiled.sourceMapJson()).get("mappings").asText());
-    assertThat(segments.stream().map(SourceMapLookup.Segment::genLine).distinct().count())
-        .isEqualTo(source.split("\n").length);
+    SourceMapPositions map = SourceMapPositions.of(compiled.sourceMapJson());
+    String[] lines = compiled.code().split("\n");
+    assertThat(map.original(1, "export default [".length())).isEqualTo(new SourceMapPositions.Position(1, 0));
+    for (int line = 2; line <= lines.length; line++) {
+      assertThat(map.original(line, 0)).isEqualTo(new SourceMapPositions.Position(line, 0));
+    }
   }
 }

@@ -13,6 +13,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -25,6 +29,12 @@ final class NodeHost implements AutoCloseable {
   private static final String HOST_RESOURCES = "/dev/kiln/runtime/host/";
   private static final AtomicBoolean FLAGS_SET = new AtomicBoolean();
   private static final Pattern HOST_SCRIPT_NAME = Pattern.compile("[a-z]+\\.js");
+  private static final long TIMEOUT_GRACE_MS = 500;
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "kiln-step-watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
   private static final StepOutcome NEVER_SETTLED = new StepOutcome(
       "{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"RuntimeCrash\",\"severity\":\"crash\",\"message\":"
           + "\"The step never finished: its operations wait for a promise that nothing will ever settle"
@@ -112,20 +122,54 @@ final class NodeHost implements AutoCloseable {
     return call("compileConditions", edgesJson);
   }
 
-  /** Runs one step and pumps the event loop until it reports back. */
-  StepOutcome runStep(String stepJson, String inputText) {
+  /**
+   * Runs one step and pumps the event loop until it reports back. {@code timeoutMs > 0} is the
+   * step timeout the host enforces with a JS timer; if JavaScript is still busy
+   * {@value #TIMEOUT_GRACE_MS} ms later (a synchronous endless loop never lets that timer fire),
+   * execution is terminated from a watchdog thread and the step ends with the same
+   * {@code TimeoutError}. The runtime must not be used for another step after that.
+   */
+  StepOutcome runStep(String stepJson, String inputText, long timeoutMs) {
     bridge.stepDone(null, null);
-    call("runStep", stepJson, inputText);
-    while (bridge.pending == null) {
-      boolean more = runtime.await(V8AwaitMode.RunOnce);
-      if (!more && bridge.pending == null) {
-        runtime.await(V8AwaitMode.RunNoWait);
-        if (bridge.pending == null) {
-          return NEVER_SETTLED;
+    AtomicBoolean terminated = new AtomicBoolean();
+    ScheduledFuture<?> watchdog = timeoutMs > 0
+        ? WATCHDOG.schedule(() -> {
+            if (bridge.pending == null) {
+              terminated.set(true);
+              runtime.terminateExecution();
+            }
+          }, timeoutMs + TIMEOUT_GRACE_MS, TimeUnit.MILLISECONDS)
+        : null;
+    try {
+      call("runStep", stepJson, inputText);
+      while (bridge.pending == null) {
+        boolean more = runtime.await(V8AwaitMode.RunOnce);
+        if (terminated.get()) {
+          return timedOut(timeoutMs);
+        }
+        if (!more && bridge.pending == null) {
+          runtime.await(V8AwaitMode.RunNoWait);
+          if (bridge.pending == null) {
+            return NEVER_SETTLED;
+          }
         }
       }
+      return bridge.pending;
+    } catch (RuntimeException e) {
+      if (terminated.get()) {
+        return timedOut(timeoutMs);
+      }
+      throw e;
+    } finally {
+      if (watchdog != null) {
+        watchdog.cancel(false);
+      }
     }
-    return bridge.pending;
+  }
+
+  private static StepOutcome timedOut(long timeoutMs) {
+    return new StepOutcome("{\"outcome\":\"fatal\",\"fatal\":{\"type\":\"TimeoutError\",\"severity\":\"kill\","
+        + "\"message\":\"Job took longer than " + timeoutMs + "ms to complete\"}}", null);
   }
 
   private String call(String function, Object... args) {

@@ -61,7 +61,7 @@ final class PlanRunner {
       host.init(options.toHostJson(plan, runMeta.get("credentials")));
       compileConditions(plan);
       log.info("Executing " + plan.displayName());
-      String result = execute(plan, compiled, empty(inputText) ? DEFAULT_INPUT : inputText, log);
+      String result = execute(plan, compiled, empty(inputText) ? DEFAULT_INPUT : inputText, options.stepTimeoutMs(plan), log);
       warnAboutFinalState(result, log);
       send(FrameType.WORKFLOW_COMPLETE, meta().put("duration", System.currentTimeMillis() - started), result);
     } catch (RunFailureException e) {
@@ -118,7 +118,8 @@ final class PlanRunner {
   }
 
   /** The breadth-first loop; returns the final state text, or null when there is none. */
-  private String execute(ExecutionPlan plan, Map<String, CompiledStep> compiled, String input, RuntimeLog log) {
+  private String execute(
+      ExecutionPlan plan, Map<String, CompiledStep> compiled, String input, long stepTimeoutMs, RuntimeLog log) {
     record Pending(String stepId, String input) {}
     ArrayDeque<Pending> queue = new ArrayDeque<>();
     queue.add(new Pending(plan.start(), input));
@@ -132,7 +133,7 @@ final class PlanRunner {
       if (step.isJob()) {
         send(FrameType.STEP_START, meta().put("stepId", step.id()).put("executionId", executionId));
       }
-      StepOutcome outcome = host.runStep(stepJson(step, compiled.get(step.id())), pending.input());
+      StepOutcome outcome = host.runStep(stepJson(step, compiled.get(step.id())), pending.input(), stepTimeoutMs);
       JsonNode result = readTree(outcome.metaJson());
       String state = outcome.stateText();
       switch (result.path("outcome").asText()) {

@@ -55,6 +55,12 @@ record RunOptions(
     return parsed;
   }
 
+  /** The per-step timeout: the plan's {@code options.timeout}, else {@code stepTimeoutMs}; 0: none. */
+  long stepTimeoutMs(ExecutionPlan plan) {
+    Long timeout = plan.timeoutMs() != null ? plan.timeoutMs() : stepTimeoutMs;
+    return timeout == null ? 0 : timeout;
+  }
+
   /** The options object the host's {@code init} takes. */
   String toHostJson(ExecutionPlan plan, JsonNode credentials) {
     ObjectNode host = JsonNodeFactory.instance.objectNode();
@@ -66,8 +72,7 @@ record RunOptions(
     if (globalsSource != null) {
       host.put("globals", globalsSource);
     }
-    Long timeout = plan.timeoutMs() != null ? plan.timeoutMs() : stepTimeoutMs;
-    host.put("timeoutMs", timeout == null ? 0 : timeout);
+    host.put("timeoutMs", stepTimeoutMs(plan));
     host.set("statePropsToRemove", statePropsToRemove);
     host.put("stateLimitMb", stateLimitMb);
     host.put("immutableState", immutableState);

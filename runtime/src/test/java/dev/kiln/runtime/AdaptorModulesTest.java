@@ -48,6 +48,14 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void anAdaptorWhoseEsmBuildCannotLinkItsCommonJsDependencyLoadsItsCommonJsBuild() {
+    // Node 22.12's cjs-module-lexer misses Babel's getter exports (language-common 3.3.4 → date-fns 2.x)
+    String job = "import { build, hello } from '@openfn/language-dualbuild';\n"
+        + "export default [(s) => ({data: build + ':' + hello()})];";
+    run(job, "@openfn/language-dualbuild@1.0.0").assertFinalState("{data: 'cjs:hello'}");
+  }
+
+  @Test
   void adaptorVersionsComeFromTheRepo() {
     String versionJob = job("fn, version", "fn((s) => ({data: version}))");
     run(versionJob, FIXTURE + "@1.0.0").assertFinalState("{data: '1.0.0'}");

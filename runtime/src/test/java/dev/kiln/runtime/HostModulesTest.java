@@ -203,6 +203,10 @@ class HostModulesTest {
         + " mappings: ';AACA,gBAAA,EAAE,CAAC,EAAE,KAAK', operations: [{name: 'fn', line: 2, order: 1}]}";
     String sm = "hostRequire('sourcemap.js')";
     assertThat(eval(sm + ".createSourceMap(" + map + ").originalPosition(2, 27)")).isEqualTo("{\"line\":2,\"column\":11}");
+    // a one-field segment ends the mapped run: positions after it have no original
+    String split = "{version: 3, sources: ['src.js'], sourcesContent: ['x'], names: [], mappings: 'AAAA,K'}";
+    assertThat(eval(sm + ".createSourceMap(" + split + ").originalPosition(1, 3)")).isEqualTo("{\"line\":1,\"column\":3}");
+    assertThat(eval(sm + ".createSourceMap(" + split + ").originalPosition(1, 7)")).isEqualTo("undefined");
     assertThat(eval("(() => { const e = {pos: {line: 2, column: 27}, stack: 'ReferenceError: z\\n    at vm:module(0):2:27\\n    at nowhere'};"
         + sm + ".mapErrorPositions(e, " + sm + ".createSourceMap(" + map + "), 'src'); return [e.pos, e.step, e.stack]; })()"))
         .isEqualTo("[{\"line\":2,\"column\":11,\"src\":\"fn((s) => z)\"},\"src\",\"ReferenceError: z\\n    at vm:module(0):2:11\"]");

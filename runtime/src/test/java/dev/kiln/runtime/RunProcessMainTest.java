@@ -50,7 +50,7 @@ class RunProcessMainTest {
         "ADA debug adaptor debug",
         "ADA info adaptor log {\"configuration\":{\"password\":\"****\"}}",
         "R/T info Resolved adaptor @openfn/language-fixture to version 1.0.0");
-    assertThat(result.stderr()).contains("stray stdout", "stray stderr");
+    assertThat(result.stderr()).contains("stray stdout", "stray stderr", "table", "row", "t: ");
   }
 
   @Test

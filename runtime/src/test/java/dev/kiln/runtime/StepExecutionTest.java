@@ -143,6 +143,25 @@ class StepExecutionTest {
   }
 
   @Test
+  void theStepTimeoutAlsoStopsASynchronousEndlessLoop() {
+    JsonNode error = precompiled("{workflow: {steps: [{id: 'spin', expression: 'export default [s => { while (true) {} }]'}]},"
+        + " options: {timeout: 100}}").workflowError();
+    assertThat(error.path("type").asText()).isEqualTo("TimeoutError");
+    assertThat(error.path("severity").asText()).isEqualTo("kill");
+    assertThat(error.path("message").asText()).isEqualTo("Job took longer than 100ms to complete");
+    assertThat(error.path("stepId").asText()).isEqualTo("spin");
+  }
+
+  @Test
+  void aMalformedInputStateIsAValidationError() {
+    JsonNode error = InJvmRuns.runMeta((com.fasterxml.jackson.databind.node.ObjectNode) RunFrames.lenient(
+        "{plan: {workflow: {steps: [{id: 'a', expression: 'export default [s => s]'}]}}, options: {compile: false}}"),
+        "{\"data\": ", StepCompiler.PRECOMPILED).workflowError();
+    assertThat(error.path("type").asText()).isEqualTo("ValidationError");
+    assertThat(error.path("message").asText()).startsWith("The input state of step a is not valid JSON: ");
+  }
+
+  @Test
   void aPromiseThatCanNeverSettleEndsTheRunInsteadOfHanging() {
     JsonNode error = precompiled("{workflow: {steps: [{id: 'stuck', expression: 'export default [s => new Promise(() => {})]'}]}}")
         .workflowError();

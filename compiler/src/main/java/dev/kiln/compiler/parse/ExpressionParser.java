@@ -331,7 +331,7 @@ abstract class ExpressionParser extends PatternParser {
       throw error(lastTokStart, "Optional chaining cannot appear in the callee of new expressions");
     }
     boolean computed = eat(TokenType.BRACKET_L);
-    if (computed || (optional && type != TokenType.PAREN_L && type != TokenType.TEMPLATE) || eat(TokenType.DOT)) {
+    if (computed || (optional && type != TokenType.PAREN_L && type != TokenType.BACK_QUOTE) || eat(TokenType.DOT)) {
       Node property;
       if (computed) {
         property = parseExpression();
@@ -369,7 +369,7 @@ abstract class ExpressionParser extends PatternParser {
       awaitIdentPos = oldAwaitIdentPos != 0 ? oldAwaitIdentPos : awaitIdentPos;
       return new CallExpression(start, lastTokEnd, base, arguments, optional);
     }
-    if (type == TokenType.TEMPLATE) {
+    if (type == TokenType.BACK_QUOTE) {
       if (optional || optionalChained) {
         throw error(start, "Optional chaining cannot appear in the tag of tagged template expressions");
       }
@@ -490,7 +490,7 @@ abstract class ExpressionParser extends PatternParser {
       case K_NEW -> {
         return parseNew();
       }
-      case TEMPLATE -> {
+      case BACK_QUOTE -> {
         return parseTemplate(false);
       }
       case K_IMPORT -> {
@@ -655,8 +655,10 @@ abstract class ExpressionParser extends PatternParser {
     return new NewExpression(start, lastTokEnd, callee, arguments);
   }
 
+  /** At a {@code `} token. */
   final TemplateLiteral parseTemplate(boolean isTagged) {
     int start = this.start;
+    readTemplateHead();
     List<TemplateElement> quasis = new ArrayList<>();
     List<Node> expressions = new ArrayList<>();
     while (true) {

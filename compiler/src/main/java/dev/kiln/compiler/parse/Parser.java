@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ("Nesting too deep ...") rather than a StackOverflowError.
  */
 public final class Parser {
-  private static final long STACK_BYTES = 256L * 1024 * 1024;
+  private static final long STACK_BYTES = 64L * 1024 * 1024;
 
   private Parser() {}
 

@@ -127,12 +127,8 @@ abstract class ParserState extends Tokenizer {
     return type == TokenType.EOF || type == TokenType.BRACE_R || newlineBefore;
   }
 
-  final boolean insertSemicolon() {
-    return canInsertSemicolon();
-  }
-
   final void semicolon() {
-    if (!eat(TokenType.SEMI) && !insertSemicolon()) {
+    if (!eat(TokenType.SEMI) && !canInsertSemicolon()) {
       throw unexpected();
     }
   }

@@ -34,6 +34,7 @@ import dev.kiln.compiler.ast.VariableDeclarator;
 import dev.kiln.compiler.ast.WhileStatement;
 import dev.kiln.compiler.ast.WithStatement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ abstract class StatementParser extends ExpressionParser {
     enterScope(Scope.TOP);
     readNextToken();
     List<Node> body = new ArrayList<>();
-    Set<String> exports = new java.util.HashSet<>();
+    Set<String> exports = new HashSet<>();
     while (type != TokenType.EOF) {
       body.add(parseStatement(null, true, exports));
     }
@@ -274,7 +275,7 @@ abstract class StatementParser extends ExpressionParser {
   private Node parseBreakContinue(int start, boolean isBreak) {
     next();
     Identifier label = null;
-    if (!eat(TokenType.SEMI) && !insertSemicolon()) {
+    if (!eat(TokenType.SEMI) && !canInsertSemicolon()) {
       if (type != TokenType.NAME) {
         throw unexpected();
       }
@@ -459,7 +460,7 @@ abstract class StatementParser extends ExpressionParser {
     }
     next();
     Node argument = null;
-    if (!eat(TokenType.SEMI) && !insertSemicolon()) {
+    if (!eat(TokenType.SEMI) && !canInsertSemicolon()) {
       argument = parseExpression();
       semicolon();
     }
@@ -657,9 +658,6 @@ abstract class StatementParser extends ExpressionParser {
       boolean oldStrict = strict;
       boolean useStrict = false;
       boolean nonSimple = !isSimpleParamList(params);
-      if (type != TokenType.BRACE_L) {
-        throw unexpected();
-      }
       if (!oldStrict || nonSimple) {
         useStrict = strictDirective(end);
         if (useStrict && nonSimple) {

@@ -234,7 +234,7 @@ abstract class Tokenizer {
       case '{' -> single(TokenType.BRACE_L, "{");
       case '}' -> single(TokenType.BRACE_R, "}");
       case ':' -> single(TokenType.COLON, ":");
-      case '`' -> readTemplateChunk(pos + 1);
+      case '`' -> single(TokenType.BACK_QUOTE, "`");
       case '?' -> {
         char next = charAt(pos + 1);
         char after = charAt(pos + 2);
@@ -346,8 +346,7 @@ abstract class Tokenizer {
   private void operator(int size, TokenType plain) {
     String text = input.substring(pos, pos + size);
     pos += size;
-    boolean assign = text.length() > 1 && text.endsWith("=") && plain != TokenType.EQUALITY
-        && !(plain == TokenType.RELATIONAL);
+    boolean assign = text.length() > 1 && text.endsWith("=") && plain != TokenType.RELATIONAL;
     finish(assign ? TokenType.ASSIGN : plain, text.intern());
   }
 
@@ -700,6 +699,13 @@ abstract class Tokenizer {
         pos++;
       }
     }
+  }
+
+  /** At a {@code `} token: reads the template's first chunk (as acorn, only when the grammar asks). */
+  final void readTemplateHead() {
+    int quoteAt = start;
+    readTemplateChunk(quoteAt + 1);
+    start = quoteAt;
   }
 
   /** At a {@code }} token that closes a template substitution: reads the next chunk. */

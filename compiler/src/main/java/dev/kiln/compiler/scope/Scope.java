@@ -4,9 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** A lexical scope: the module, a function (also static blocks), or a block (also catch, class, for heads). */
-public final class Scope {
+final class Scope {
   /** What kind of construct opened the scope; {@code var} declarations go to the nearest non-block scope. */
-  public enum Kind { PROGRAM, FUNCTION, BLOCK }
+  enum Kind { PROGRAM, FUNCTION, BLOCK }
 
   private final Kind kind;
   private final Scope parent;
@@ -15,19 +15,6 @@ public final class Scope {
   Scope(Kind kind, Scope parent) {
     this.kind = kind;
     this.parent = parent;
-  }
-
-  public Kind kind() {
-    return kind;
-  }
-
-  public Scope parent() {
-    return parent;
-  }
-
-  /** Whether this scope itself declares {@code name}. */
-  public boolean declares(String name) {
-    return declared.contains(name);
   }
 
   void declare(String name) {
@@ -44,7 +31,7 @@ public final class Scope {
   }
 
   /** The scope that declares {@code name}, searching outwards, or null when it is free. */
-  public Scope resolve(String name) {
+  Scope resolve(String name) {
     for (Scope s = this; s != null; s = s.parent) {
       if (s.declared.contains(name)) {
         return s;

@@ -11,6 +11,7 @@ public final class MappingsBuilder {
   private int previousOriginalLine;
   private int previousOriginalColumn;
   private boolean lineHasSegment;
+  private boolean lastWasUnmapped;
 
   /** @param expectedLines a capacity hint: about how many generated lines get a mapping */
   public MappingsBuilder(int expectedLines) {
@@ -34,6 +35,7 @@ public final class MappingsBuilder {
       generatedLine++;
       previousGeneratedColumn = 0;
       lineHasSegment = false;
+      lastWasUnmapped = false;
     }
     if (lineHasSegment) {
       out.append(',');
@@ -46,6 +48,21 @@ public final class MappingsBuilder {
     previousOriginalLine = origLine;
     previousOriginalColumn = origColumn;
     lineHasSegment = true;
+    lastWasUnmapped = false;
+  }
+
+  /**
+   * Marks generated text from here on as unmapped (a one-field segment), so that a lookup that
+   * interpolates within the previous run stops where the run ends.
+   */
+  public void addUnmapped(int genLine, int genColumn) {
+    if (genLine != generatedLine || !lineHasSegment || lastWasUnmapped) {
+      return; // nothing mapped before it on this line
+    }
+    out.append(',');
+    Base64Vlq.append(out, genColumn - previousGeneratedColumn);
+    previousGeneratedColumn = genColumn;
+    lastWasUnmapped = true;
   }
 
   /** The encoded mappings so far (no copy). */

@@ -223,6 +223,9 @@ public final class SpanEdits {
 
     /** Appends generated text: no mapping. */
     private void emit(String text) {
+      if (mappings != null && !text.isEmpty()) {
+        mappings.addUnmapped(genLine, genColumn);
+      }
       length += text.length();
       if (out != null) {
         out.append(text);

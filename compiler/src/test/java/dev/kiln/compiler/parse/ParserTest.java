@@ -52,6 +52,18 @@ class ParserTest {
   }
 
   @Test
+  void everyLineTerminatorStartsALineAndColumnsCountUtf16Units() {
+    Program program = Parser.parseModule("a\rb\u2028c\u2029d\r\n'\uD83D\uDE00'; e");
+    List<String> positions = new ArrayList<>();
+    program.body().forEach(statement -> statement.forEachChild(expr -> positions.add(
+        AstDump.of(expr) + "@" + program.line(expr.start()) + ":" + program.column(expr.start()))));
+    assertThat(positions).containsExactly("a@1:0", "b@2:0", "c@3:0", "d@4:0", "'\uD83D\uDE00'@5:0", "e@5:6");
+    JsSyntaxError error = org.assertj.core.api.Assertions.catchThrowableOfType(JsSyntaxError.class,
+        () -> Parser.parseModule("'\uD83D\uDE00' @"));
+    assertThat(error.getMessage()).isEqualTo("Unexpected character '@' (1:5)");
+  }
+
+  @Test
   void childrenAreVisitedInEstreeFieldOrder() {
     CallExpression call = (CallExpression) firstExpression(Parser.parseModule("a.b(c, d)"));
     List<String> order = new ArrayList<>();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SyntaxErrorTest {
 
@@ -87,6 +89,23 @@ class SyntaxErrorTest {
   @CsvSource({"(", "[", "{a:", "function f(){", "!", "'new '", "x=>", "[["})
   void deepNestingIsAClearErrorNotAStackOverflow(String opener) {
     String source = "x = " + opener.repeat(10_000);
+    assertThatThrownBy(() -> Parser.parseModule(source))
+        .isInstanceOf(JsSyntaxError.class)
+        .hasMessageStartingWith("Nesting too deep");
+  }
+
+  static Stream<String> deepStatementsAndPatterns() {
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      labels.append('l').append(i).append(": ");
+    }
+    return Stream.of("{".repeat(10_000), "if (a) ".repeat(10_000), labels + "x", "x = `${".repeat(10_000),
+        "let " + "[".repeat(10_000), "const " + "{a: ".repeat(10_000), "class A extends (".repeat(10_000));
+  }
+
+  @ParameterizedTest
+  @MethodSource("deepStatementsAndPatterns")
+  void deepStatementAndPatternNestingIsAClearError(String source) {
     assertThatThrownBy(() -> Parser.parseModule(source))
         .isInstanceOf(JsSyntaxError.class)
         .hasMessageStartingWith("Nesting too deep");

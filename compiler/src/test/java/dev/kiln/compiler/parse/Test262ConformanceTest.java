@@ -45,7 +45,7 @@ class Test262ConformanceTest {
 
   @BeforeAll
   static void download() throws IOException, InterruptedException {
-    root = Test262ParserTestsPackage.fetch();
+    root = NpmTestPackage.fetch("test262-parser-tests", null);
   }
 
   @Test

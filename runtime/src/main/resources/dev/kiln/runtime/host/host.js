@@ -73,7 +73,9 @@ function createHost(bridge) {
         job: createLogger('JOB', { level: o.jobLogLevel ?? 'debug', sanitize, emit }),
         ada: createLogger('ADA', { level: 'debug', sanitize, emit }),
       };
-      globalThis.console = loggers.ada;
+      // log/info/warn/error/debug… become ADA records; the rest of Node's console (table, time,
+      // dir, group…) keeps working for adaptor dependencies and writes to stderr
+      globalThis.console = Object.assign(Object.create(globalThis.console), loggers.ada);
       conditions = createConditions(loggers.ada);
       steps = createStepRunner(run, { rt: loggers.rt, job: loggers.job, conditions });
     },

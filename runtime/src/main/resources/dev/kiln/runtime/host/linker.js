@@ -65,19 +65,49 @@ function getModulePath(name, version, repo) {
   return path.join(repo, 'node_modules', getAliasedName(name, versions[versions.length - 1]));
 }
 
-/** exports (string) → exports['.'] (string or .import / .default) → main → index.js. */
+/**
+ * exports (string) → exports['.'] (string or .import / .default) → main → index.js.
+ * `requirePath` is the package's CommonJS entry (exports['.'].require), when it has one.
+ */
 function getModuleEntryPoint(root) {
   const pkg = readJson(path.join(root, 'package.json'));
   let entry;
+  let requireEntry;
   const exp = pkg.exports;
   if (typeof exp === 'string') entry = exp;
   else if (exp && exp['.']) {
     const dot = exp['.'];
     entry = typeof dot === 'string' ? dot : dot.import ?? dot.default ?? dot.require;
     if (entry && typeof entry === 'object') entry = entry.default;
+    requireEntry = typeof dot === 'object' && typeof dot.require === 'string' ? dot.require : undefined;
   }
   entry = entry ?? pkg.main ?? 'index.js';
-  return { path: path.resolve(root, entry), version: pkg.version };
+  return {
+    path: path.resolve(root, entry),
+    requirePath: requireEntry && path.resolve(root, requireEntry),
+    version: pkg.version,
+  };
+}
+
+/**
+ * Node 22.12 (the one Javet embeds) ships cjs-module-lexer 1.4.1, which does not see Babel's
+ * `get: function get() {…}` export getters, so an ES module importing named exports from such a
+ * CommonJS dependency fails to link (language-common 3.3.4's dist/index.js → date-fns 2.x).
+ * Linking fails before anything is evaluated, so loading the package's own CommonJS build
+ * instead is clean.
+ */
+function isCjsNamedExportError(e) {
+  return e instanceof SyntaxError && /is a CommonJS module, which may not support all module\.exports/.test(e.message);
+}
+
+async function importEntry(entry, log) {
+  try {
+    return await import(pathToFileURL(entry.path).href);
+  } catch (e) {
+    if (!entry.requirePath || !isCjsNamedExportError(e)) throw e;
+    log?.debug?.(`Loading ${entry.requirePath} instead of ${entry.path} (${e.message.split('\n')[0]})`);
+    return import(pathToFileURL(entry.requirePath).href);
+  }
 }
 
 /** Exports of a namespace as seen by the job, with the reference's CJS interop. */
@@ -125,7 +155,7 @@ function createLinker({ modules = {}, repo, whitelist = [], log }) {
     }
     let namespace;
     try {
-      namespace = await import(pathToFileURL(entry.path).href);
+      namespace = await importEntry(entry, log);
     } catch (e) {
       throw importError(`Failed to import module ${specifier} from ${entry.path} (${e.message})`);
     }

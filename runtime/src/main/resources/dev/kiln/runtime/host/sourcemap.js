@@ -22,7 +22,10 @@ function decodeSegment(text) {
   return values;
 }
 
-/** lines[i] = segments of generated line i+1: {genCol, source, line (0-based), col (0-based)}, sorted. */
+/**
+ * lines[i] = segments of generated line i+1, sorted: {genCol, source, line (0-based), col (0-based)},
+ * or {genCol, unmapped: true} for a one-field segment (generated text with no original).
+ */
 function decodeMappings(mappings) {
   const lines = [];
   let source = 0;
@@ -40,6 +43,8 @@ function decodeMappings(mappings) {
         line += v[2];
         col += v[3];
         segments.push({ genCol, source, line, col });
+      } else {
+        segments.push({ genCol, unmapped: true });
       }
     }
     segments.sort((a, b) => a.genCol - b.genCol);
@@ -67,7 +72,7 @@ function createSourceMap(json) {
         if (s.genCol <= genCol) found = s;
         else break;
       }
-      if (!found) return undefined;
+      if (!found || found.unmapped) return undefined;
       return { line: found.line + 1, column: found.col + (genCol - found.genCol) + 1 };
     },
     sourceLine(fileName, line) {
@@ -80,12 +85,19 @@ function createSourceMap(json) {
   };
 }
 
-/** Rewrites error.pos, error.stack and sets error.step / error.pos.src (spec §6.2 sourcemap-errors). */
+/**
+ * Rewrites error.pos, error.stack and sets error.step / error.pos.src (spec §6.2 sourcemap-errors).
+ * A position in generated code with no original (an import the compiler added) keeps its
+ * generated position and gets no src line.
+ */
 function mapErrorPositions(error, map, stepName) {
-  const fileName = `${stepName}.js`;
+  let mapped = false;
   if (error.pos?.line && error.pos?.column) {
     const original = map.originalPosition(error.pos.line, error.pos.column);
-    if (original) error.pos = original;
+    if (original) {
+      error.pos = original;
+      mapped = true;
+    }
     error.step = stepName;
   }
   if (typeof error.stack === 'string') {
@@ -99,8 +111,8 @@ function mapErrorPositions(error, map, stepName) {
     }
     error.stack = [first, ...mapped].join('\n');
   }
-  if (typeof error.pos?.line === 'number') {
-    const src = map.sourceLine(fileName, error.pos.line);
+  if (mapped) {
+    const src = map.sourceLine(`${stepName}.js`, error.pos.line);
     if (src !== undefined) error.pos.src = src;
   }
 }

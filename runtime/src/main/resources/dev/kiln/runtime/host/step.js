@@ -17,6 +17,15 @@ class FatalError extends Error {
   }
 }
 
+/** Only the run's input can be malformed (every later state is written by the host itself). */
+function parseState(text, step) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new FatalError('ValidationError', `The input state of step ${step.id} is not valid JSON: ${e.message}`, 'crash');
+  }
+}
+
 function createStepRunner(run, { rt, job, conditions }) {
   async function loadGlobals() {
     if (!run.globalsSource) return {};
@@ -45,7 +54,7 @@ function createStepRunner(run, { rt, job, conditions }) {
     for (const edge of step.edges) {
       let follow = edge.value;
       if (edge.value === 'condition') {
-        if (parsed === undefined && stateText !== undefined) parsed = JSON.parse(stateText);
+        if (parsed === undefined && stateText !== undefined) parsed = parseState(stateText, step);
         follow = conditions.evaluate(step.id, edge.to, parsed);
         rt.debug(follow
           ? `Edge condition returned true; ${edge.to} will be executed next`
@@ -81,7 +90,7 @@ function createStepRunner(run, { rt, job, conditions }) {
   async function runJob(step, inputText) {
     const start = Date.now();
     const name = step.name || step.id;
-    const input = inputText === undefined ? {} : JSON.parse(inputText);
+    const input = inputText === undefined ? {} : parseState(inputText, step);
     const state = assembleState(input, configurationFor(step), isObject(step.state) ? step.state : {}, run.workflowCredentials);
     rt.info(`Starting step ${name}`);
     let result;

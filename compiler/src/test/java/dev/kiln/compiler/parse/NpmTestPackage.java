@@ -23,30 +23,34 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * The npm package {@code test262-parser-tests} (latest), downloaded from the registry
- * ({@code npm_config_registry} or registry.npmjs.org), checked against its {@code dist.integrity}
- * and extracted once into {@code ~/.cache/kiln/test262-parser-tests-<version>/}.
+ * An npm package used as test data (test262-parser-tests) or test oracle (acorn), downloaded
+ * from the registry ({@code npm_config_registry} or registry.npmjs.org), checked against its
+ * {@code dist.integrity} and extracted once into {@code ~/.cache/kiln/<name>-<version>/}.
  */
-final class Test262ParserTestsPackage {
-  private static final String NAME = "test262-parser-tests";
+final class NpmTestPackage {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
 
-  private Test262ParserTestsPackage() {}
+  private NpmTestPackage() {}
 
-  /** The extracted {@code package/} folder. */
-  static Path fetch() throws IOException, InterruptedException {
-    JsonNode packument = new ObjectMapper().readTree(get(registry() + NAME));
-    String version = packument.path("dist-tags").path("latest").asText();
+  /** The extracted {@code package/} folder of {@code name} at {@code version} (null: latest). */
+  static Path fetch(String name, String version) throws IOException, InterruptedException {
+    JsonNode packument = new ObjectMapper().readTree(get(registry() + name));
+    if (version == null) {
+      version = packument.path("dist-tags").path("latest").asText();
+    }
     JsonNode dist = packument.path("versions").path(version).path("dist");
-    Path target = Path.of(System.getProperty("user.home"), ".cache", "kiln", NAME + "-" + version);
+    if (dist.isMissingNode()) {
+      throw new IOException(name + "@" + version + " is not in the registry");
+    }
+    Path target = Path.of(System.getProperty("user.home"), ".cache", "kiln", name + "-" + version);
     Path done = target.resolve(".complete");
     if (Files.exists(done)) {
       return target.resolve("package");
     }
     byte[] tarball = get(dist.path("tarball").asText());
     checkIntegrity(tarball, dist.path("integrity").asText());
-    Path staging = Files.createTempDirectory(target.getParent() == null ? null : Files.createDirectories(target.getParent()), NAME);
+    Path staging = Files.createTempDirectory(Files.createDirectories(target.getParent()), name);
     extract(tarball, staging);
     Files.writeString(staging.resolve(".complete"), version);
     try {
