@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Legitimate work under the locked-down profile: an adaptor in the repo (ESM entry importing a
+ * Legitimate work under the locked-down profile ({@link TestPlans#supervisor()} is locked down
+ * too): the real language-http; an adaptor in the repo (ESM entry importing a
  * CommonJS dependency of its own, as real adaptors do) makes HTTP calls with {@code fetch} and
  * {@code node:http} to a server, with the step's credentials, and the job is file-free.
  */
@@ -27,9 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LockedDownHttpRunIntegrationTest {
   @TempDir Path dir;
 
-  @Test
-  void anHttpAdaptorWorksLockedDown() throws Exception {
-    List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** A loopback server answering {@code /patients} with two patients; records Authorization headers. */
+  private static HttpServer patientsServer(List<String> authorizations) throws java.io.IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/patients", exchange -> {
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -40,6 +40,36 @@ class LockedDownHttpRunIntegrationTest {
       exchange.close();
     });
     server.start();
+    return server;
+  }
+
+  /** The real {@code @openfn/language-http} from npm, in the shared test repo, locked down. */
+  @Test
+  void theRealHttpAdaptorWorksLockedDown() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer server = patientsServer(authorizations);
+    try {
+      RecordingListener listener = new RecordingListener();
+      var plan = TestPlans.oneStep("fetch patients", "get('/patients');", "@openfn/language-http@7.2.10");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) plan.path("workflow").path("steps").get(0))
+          .put("configuration", "cred");
+      String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+      RunOutcome outcome = TestPlans.supervisor().run(new RunRequest(plan, null, null, null, id -> json(
+          "{\"baseUrl\":\"" + baseUrl + "\",\"username\":\"clinic\",\"password\":\"s3cret-pw\"}")), listener);
+
+      assertThat(outcome.failure()).as(listener.logText()).isNull();
+      assertThat(json(outcome.finalState()).path("data").path("patients")).hasSize(2);
+      assertThat(authorizations).containsExactly("Basic Y2xpbmljOnMzY3JldC1wdw==");
+      assertThat(listener.logText()).doesNotContain("s3cret-pw");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void anHttpAdaptorWorksLockedDown() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer server = patientsServer(authorizations);
     try {
       Path repo = Files.createDirectories(dir.resolve("repo"));
       Files.writeString(repo.resolve("package.json"),
