@@ -12,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +28,13 @@ import java.util.logging.Logger;
  */
 public final class RunProcessSandbox {
   private static final Logger LOG = Logger.getLogger(RunProcessSandbox.class.getName());
+  /** Run folders whose process has not ended yet: deleted at JVM exit if it comes first. */
+  private static final Set<Path> LIVE_FOLDERS = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kiln-run-folders").unstarted(
+        () -> LIVE_FOLDERS.forEach(RunProcessSandbox::deleteRunFolder)));
+  }
 
   private final Path repoDir;
   private final Path runFoldersDir;
@@ -95,6 +104,7 @@ public final class RunProcessSandbox {
     Files.createDirectories(runFoldersDir);
     Path folder = Files.createTempDirectory(runFoldersDir, "kiln-run-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    LIVE_FOLDERS.add(folder);
     if (runAs != null) {
       chown(folder);
     }
@@ -110,6 +120,10 @@ public final class RunProcessSandbox {
 
   /** Deletes a run folder and everything the run left in it. */
   static void deleteRunFolder(Path folder) {
+    LIVE_FOLDERS.remove(folder);
+    if (!Files.exists(folder)) {
+      return;
+    }
     try {
       Files.walkFileTree(folder, new SimpleFileVisitor<>() {
         @Override
