@@ -22,6 +22,8 @@ final class RssWatch implements AutoCloseable {
   private final ScheduledFuture<?> task;
   private volatile long peakKb;
   private volatile long stepPeakKb;
+  /** The latest RSS read, kept for steps that start or end after the process is gone. */
+  private volatile long lastKb;
   private boolean breached;
 
   /** Starts polling; {@code onBreach} gets the RSS in kB, once, on the scheduler's thread. */
@@ -52,6 +54,7 @@ final class RssWatch implements AutoCloseable {
     if (kb < 0) {
       return;
     }
+    lastKb = kb;
     if (kb > peakKb) {
       peakKb = kb;
     }
@@ -66,7 +69,8 @@ final class RssWatch implements AutoCloseable {
 
   /** Starts a new step's peak from the current RSS. */
   void startStep() {
-    stepPeakKb = Math.max(0, readRssKb(status));
+    long kb = readRssKb(status);
+    stepPeakKb = kb >= 0 ? kb : lastKb;
   }
 
   /** The highest RSS since {@link #startStep()}, including a sample taken now. */

@@ -8,22 +8,23 @@ const { parseRegex } = require('./linker.js');
 const { lockDown } = require('./lockdown.js');
 
 /**
- * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr. The
- * streams are replaced before Node creates its own: creating them puts fds 1 and 2 (the frame pipe
- * and the parent's stderr pipe) in non-blocking mode, and Java's writes of frames larger than the
- * pipe buffer then fail with EAGAIN.
+ * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr,
+ * through Java. Node's own `process.stdout`/`process.stderr` are never created: creating one
+ * for a pipe makes libuv switch that file descriptor to non-blocking mode, and Java's writes of
+ * large frames to fd 1 then fail half-way with EAGAIN as soon as the pipe is full.
  */
 function redirectStdio(bridge) {
   const { Writable } = require('node:stream');
-  const toStderr = () => new Writable({
+  const toStderr = (fd) => Object.assign(new Writable({
     decodeStrings: false,
     write(chunk, encoding, callback) {
       bridge.stderr(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       callback();
     },
-  });
-  for (const name of ['stdout', 'stderr']) {
-    Object.defineProperty(process, name, { value: toStderr(), configurable: false, enumerable: true, writable: false });
+  }), { fd, isTTY: false });
+  for (const [name, fd] of [['stdout', 1], ['stderr', 2]]) {
+    const stream = toStderr(fd);
+    Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
   }
 }
 
