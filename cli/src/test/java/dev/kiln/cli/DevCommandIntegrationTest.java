@@ -24,12 +24,12 @@ class DevCommandIntegrationTest {
       String token = dev.awaitMatch(Pattern.compile("API token:\\s+(\\S+)"), TIMEOUT);
       dev.awaitLine("kiln submit", TIMEOUT);
 
-      Files.writeString(dir.resolve("workflow.json"),
-          "{\"steps\":[{\"id\":\"hello\",\"expression\":\"export default [s => ({ data: { hello: 'dev' } })];\"}]}");
-      CliRun run = CliRun.of("submit", dir.resolve("workflow.json").toString(), "--server", server, "--token", token,
-          "--follow");
+      // the README's example: two steps with @openfn/language-common from npm
+      CliRun run = CliRun.of("submit", Path.of("..", "examples", "hello", "workflow.json").toString(),
+          "--server", server, "--token", token, "--follow");
       assertThat(run.exitCode()).as(run.out() + run.err() + dev.output()).isZero();
-      assertThat(run.out()).contains("▸ step hello started", "■ run success", "\"hello\" : \"dev\"");
+      assertThat(run.out()).contains("▸ step count-items started", "Hello from Kiln: 3 items", "▸ step summarize started",
+          "■ run success", "3 items: apple, banana, cherry");
 
       dev.sigterm();
       assertThat(dev.awaitExit(TIMEOUT)).isZero();

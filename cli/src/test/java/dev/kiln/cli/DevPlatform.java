@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 /** A dev server (in this JVM) and a {@code kiln worker} process connected to it, with REST helpers. */
 final class DevPlatform implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  /** One adaptor repo for every end-to-end test, so adaptors are installed once per build. */
-  static final Path REPO = Path.of(System.getProperty("java.io.tmpdir"), "kiln-e2e-repo");
+  /** One adaptor repo for every test that installs adaptors (the engine's tests use it too): the first one downloads. */
+  static final Path REPO = Path.of(System.getProperty("user.home"), ".cache", "kiln", "test-repo");
 
   DevServer server;
   final KilnProcess worker;

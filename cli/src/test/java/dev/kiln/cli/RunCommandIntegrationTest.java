@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RunCommandIntegrationTest {
   private static final String HELLO = Path.of("..", "examples", "hello", "workflow.json").toString();
-  private static final String REPO =
-      Path.of(System.getProperty("user.home"), ".cache", "kiln", "test-repo").toString();
+  private static final String REPO = DevPlatform.REPO.toString();
 
   @Test
   void helloWorkflowRunsBothSteps() throws Exception {

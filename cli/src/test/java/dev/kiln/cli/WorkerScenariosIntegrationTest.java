@@ -52,8 +52,10 @@ class WorkerScenariosIntegrationTest {
     DevPlatform platform = PLATFORMS.get(mode);
     if (platform == null) {
       Path dir = Files.createTempDirectory("kiln-e2e-" + mode);
-      platform = mode.quirks ? DevPlatform.start(dir, true, "--capacity", "4", "--batch-logs")
-          : DevPlatform.start(dir, false, "--capacity", "4");
+      String monorepo = Path.of(WorkerScenariosIntegrationTest.class.getResource("/monorepo").toURI()).toString();
+      platform = mode.quirks
+          ? DevPlatform.start(dir, true, "--capacity", "4", "--monorepo-dir", monorepo, "--batch-logs")
+          : DevPlatform.start(dir, false, "--capacity", "4", "--monorepo-dir", monorepo);
       PLATFORMS.put(mode, platform);
     }
     return platform;
@@ -323,5 +325,100 @@ class WorkerScenariosIntegrationTest {
     JsonNode failed = complete(run(mode, unhandled));
     assertThat(failed.path("reason").asText()).isEqualTo("fail");
     assertThat(failed.path("error_message").asText()).contains("nobody handles this");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void languageCommonIsInstalledOnceAndUsable(Mode mode) throws Exception {
+    ObjectNode submission = oneJob("fn(s => ({ data: { answer: 42 } }))");
+    job(submission, 0).put("adaptor", "@openfn/language-common@latest");
+    List<DevPlatform.Event> events = run(mode, submission);
+    assertReason(complete(events), "success", null, null);
+    assertThat(complete(events).path("final_state")).isEqualTo(DevPlatform.JSON.readTree("{\"data\":{\"answer\":42}}"));
+    String version = first(events, "run:start").payload().path("versions").path("@openfn/language-common").path(0).asText();
+    assertThat(version).matches("[0-9]+\\.[0-9]+\\.[0-9]+");
+    String installed = "Installed @openfn/language-common@" + version + " ";
+    long installs = installLines(mode, installed);
+    assertThat(installs).isLessThanOrEqualTo(1); // the other mode's worker may have installed it already
+
+    ObjectNode again = oneJob("fn(s => ({ data: { again: true } }))");
+    job(again, 0).put("adaptor", "@openfn/language-common@latest");
+    assertReason(complete(run(mode, again)), "success", null, null);
+    assertThat(installLines(mode, installed)).isEqualTo(installs);
+  }
+
+  private static long installLines(Mode mode, String text) throws Exception {
+    return platform(mode).worker.output().lines().filter(l -> l.contains(text)).count();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void localAdaptorsComeFromTheMonorepoAndKeepNoStateBetweenRuns(Mode mode) throws Exception {
+    String marker = "adaptor-log-" + UUID.randomUUID();
+    for (int i = 0; i < 2; i++) {
+      ObjectNode submission = oneJob("countCalls();\nlogFromAdaptor('" + marker + "');\nfortyTwo();");
+      job(submission, 0).put("adaptor", "@openfn/language-common@local");
+      List<DevPlatform.Event> events = run(mode, submission);
+      assertReason(complete(events), "success", null, null);
+      assertThat(complete(events).path("final_state")).isEqualTo(DevPlatform.JSON.readTree("{\"data\":42,\"calls\":1}"));
+      assertThat(logs(events, l -> text(l).equals(marker))).singleElement()
+          .satisfies(l -> assertThat(l.path("source").asText()).isEqualTo("ADA"));
+    }
+    assertThat(platform(mode).worker.output()).doesNotContain(marker);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void anAdaptorCallingProcessExitCrashesTheRunOnly(Mode mode) throws Exception {
+    ObjectNode submission = oneJob("exit();");
+    job(submission, 0).put("adaptor", "@openfn/language-exiter@local");
+    // the reference's process variant of the message (its thread variant: "Worker thread exited with code: 1")
+    assertReason(complete(run(mode, submission)), "crash", "ExitError", "Process exited with code: 1");
+    assertReason(complete(run(mode, oneJob("export default [s => s];"))), "success", null, null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void nonOpenfnAdaptorsAreRefused(Mode mode) throws Exception {
+    ObjectNode submission = oneJob("fn(s => s)");
+    job(submission, 0).put("adaptor", "lodash@latest");
+    JsonNode done = complete(run(mode, submission));
+    assertReason(done, "crash", "ImportError", "module blacklisted: lodash");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void theCollectionsAdaptorIsInjectedAndTalksToTheDevServer(Mode mode) throws Exception {
+    DevPlatform platform = platform(mode);
+    String collection = "e2e-" + mode.name().toLowerCase(java.util.Locale.ROOT);
+    platform.server.createCollection(collection);
+    ObjectNode submission = oneJob("collections.set('" + collection + "', 'k1', { n: 1 });\n"
+        + "collections.get('" + collection + "', 'k1');\n"
+        + "fn(s => ({ data: { got: s.data } }));");
+    job(submission, 0).put("adaptor", "@openfn/language-common@latest");
+    List<DevPlatform.Event> events = run(mode, submission);
+    JsonNode done = complete(events);
+    assertReason(done, "success", null, null);
+    assertThat(done.path("final_state").path("data").path("got").toString()).contains("\"n\":1");
+    assertThat(first(events, "run:start").payload().path("versions").has("@openfn/language-collections")).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void specificAdaptorVersionsInstallConcurrently(Mode mode) throws Exception {
+    DevPlatform platform = platform(mode);
+    List<String> versions = List.of("1.7.7", "2.1.1", "3.2.3");
+    List<String> runIds = new java.util.ArrayList<>();
+    for (String version : versions) {
+      ObjectNode submission = oneJob("fn(s => ({ data: { ok: true } }))");
+      job(submission, 0).put("adaptor", "@openfn/language-common@" + version);
+      runIds.add(platform.submit(submission));
+    }
+    for (int i = 0; i < versions.size(); i++) {
+      List<DevPlatform.Event> events = platform.events(runIds.get(i), RUN_TIMEOUT);
+      assertReason(complete(events), "success", null, null);
+      assertThat(first(events, "run:start").payload().path("versions").path("@openfn/language-common").path(0).asText())
+          .isEqualTo(versions.get(i));
+    }
   }
 }

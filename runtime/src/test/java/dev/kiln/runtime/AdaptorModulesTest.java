@@ -56,6 +56,14 @@ class AdaptorModulesTest {
   }
 
   @Test
+  void anAdaptorWhoseEsmBuildDeepImportsACommonJsFileWithoutExtensionLoadsItsCommonJsBuild() {
+    // language-common 2.x's dist/index.js imports 'lodash/set', which Node's ES resolver refuses
+    String job = "import { build, put } from '@openfn/language-deepimport';\n"
+        + "export default [put('data', 'x'), (s) => ({data: build + ':' + s.data})];";
+    run(job, "@openfn/language-deepimport@1.0.0").assertFinalState("{data: 'cjs:x'}");
+  }
+
+  @Test
   void adaptorVersionsComeFromTheRepo() {
     String versionJob = job("fn, version", "fn((s) => ({data: version}))");
     run(versionJob, FIXTURE + "@1.0.0").assertFinalState("{data: '1.0.0'}");

@@ -100,11 +100,20 @@ function isCjsNamedExportError(e) {
   return e instanceof SyntaxError && /is a CommonJS module, which may not support all module\.exports/.test(e.message);
 }
 
+/**
+ * An extension-less deep import into a CommonJS package without an exports map (language-common
+ * 2.x's dist/index.js → `lodash/set`): only CommonJS resolution finds it, Node's ES resolver
+ * refuses it (with a "Did you mean" hint). Resolution also fails before evaluation.
+ */
+function isCjsOnlyResolutionError(e) {
+  return e?.code === 'ERR_MODULE_NOT_FOUND' && /Did you mean to import/.test(e.message);
+}
+
 async function importEntry(entry, log) {
   try {
     return await import(pathToFileURL(entry.path).href);
   } catch (e) {
-    if (!entry.requirePath || !isCjsNamedExportError(e)) throw e;
+    if (!entry.requirePath || !(isCjsNamedExportError(e) || isCjsOnlyResolutionError(e))) throw e;
     log?.debug?.(`Loading ${entry.requirePath} instead of ${entry.path} (${e.message.split('\n')[0]})`);
     return import(pathToFileURL(entry.requirePath).href);
   }

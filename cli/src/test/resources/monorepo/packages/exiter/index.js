@@ -1,0 +1,1 @@
+export const exit = () => () => process.exit(1);
