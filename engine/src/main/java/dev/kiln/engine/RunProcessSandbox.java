@@ -37,11 +37,13 @@ public final class RunProcessSandbox {
   }
 
   private final Path repoDir;
+  private final List<Path> moreReadDirs;
   private final Path runFoldersDir;
   private final RunAsUser runAs;
 
-  private RunProcessSandbox(Path repoDir, Path runFoldersDir, RunAsUser runAs) {
+  private RunProcessSandbox(Path repoDir, List<Path> moreReadDirs, Path runFoldersDir, RunAsUser runAs) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
+    this.moreReadDirs = moreReadDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     this.runFoldersDir = runFoldersDir.toAbsolutePath().normalize();
     this.runAs = runAs;
   }
@@ -55,7 +57,15 @@ public final class RunProcessSandbox {
    *     the user is unknown
    */
   public static RunProcessSandbox lockedDown(Path repoDir, String runAs) {
-    return new RunProcessSandbox(repoDir, Path.of(System.getProperty("java.io.tmpdir")),
+    return lockedDown(repoDir, List.of(), runAs);
+  }
+
+  /**
+   * As {@link #lockedDown(Path, String)}, with more folders the run processes may read: the
+   * adaptors monorepo of {@code @local} adaptors ({@code --monorepo-dir}).
+   */
+  public static RunProcessSandbox lockedDown(Path repoDir, List<Path> moreReadDirs, String runAs) {
+    return new RunProcessSandbox(repoDir, moreReadDirs, Path.of(System.getProperty("java.io.tmpdir")),
         runAs == null ? null : RunAsUser.lookUp(runAs, Path.of("/etc/passwd")));
   }
 
@@ -96,6 +106,10 @@ public final class RunProcessSandbox {
     args.add(runFolder.toString());
     args.add("--read-dir");
     args.add(repoDir.toString());
+    for (Path dir : moreReadDirs) {
+      args.add("--read-dir");
+      args.add(dir.toString());
+    }
     return args;
   }
 

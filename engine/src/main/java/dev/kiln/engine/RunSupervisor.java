@@ -13,6 +13,7 @@ import dev.kiln.runtime.protocol.FrameWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,10 +75,19 @@ public final class RunSupervisor implements AutoCloseable {
    * runs as that user.
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs) {
+    return create(repoDir, warmSpare, runAs, List.of());
+  }
+
+  /**
+   * As {@link #create(Path, boolean, String)}; run processes may also read {@code moreReadDirs}
+   * (the adaptors monorepo of {@code @local} adaptors).
+   */
+  public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs, List<Path> moreReadDirs) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repoDir, runAs)), warmSpare);
+        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repoDir, moreReadDirs, runAs)),
+        warmSpare);
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */

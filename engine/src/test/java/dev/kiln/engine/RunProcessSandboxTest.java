@@ -36,6 +36,13 @@ class RunProcessSandboxTest {
   }
 
   @Test
+  void moreFoldersMayBeReadable() {
+    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(dir.resolve("repo"), List.of(dir.resolve("monorepo")), null);
+    assertThat(sandbox.processArguments(dir.resolve("run"))).containsExactly("--work-dir", dir.resolve("run").toString(),
+        "--read-dir", dir.resolve("repo").toString(), "--read-dir", dir.resolve("monorepo").toString());
+  }
+
+  @Test
   void theLauncherPutsTheLockdownOnTheCommandLine() throws Exception {
     RunProcessLauncher launcher = RunProcessLauncher.ofCurrentJvm()
         .lockedDown(RunProcessSandbox.lockedDown(dir.resolve("repo"), null));

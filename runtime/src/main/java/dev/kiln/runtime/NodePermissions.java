@@ -2,8 +2,9 @@ package dev.kiln.runtime;
 
 import com.caoccao.javet.interop.options.NodeFlags;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The locked-down profile of a run process' embedded Node (its permission model,
@@ -22,7 +23,17 @@ record NodePermissions(Path workDir, List<Path> readDirs) {
   }
 
   void applyTo(NodeFlags flags) {
-    List<String> read = new ArrayList<>();
+    flags.setExperimentalPermission(true)
+        .setAllowFsRead(readPaths().toArray(String[]::new))
+        .setAllowFsWrite(new String[] {workDir.toString()});
+  }
+
+  /**
+   * The paths Node may read, each once: Node 22.12 aborts the process
+   * ({@code Assertion failed: !path_prefix.empty()}) when a path is given twice.
+   */
+  List<String> readPaths() {
+    Set<String> read = new LinkedHashSet<>();
     read.add(workDir.toString());
     readDirs.forEach(d -> read.add(d.toString()));
     // Node's module loader looks for package.json files (module type, exports) in every folder
@@ -33,8 +44,6 @@ record NodePermissions(Path workDir, List<Path> readDirs) {
         read.add(up.resolve("package.json").toString());
       }
     }
-    flags.setExperimentalPermission(true)
-        .setAllowFsRead(read.toArray(String[]::new))
-        .setAllowFsWrite(new String[] {workDir.toString()});
+    return List.copyOf(read);
   }
 }

@@ -24,6 +24,14 @@ class ProcessArgsTest {
   }
 
   @Test
+  void eachReadPathIsGivenToNodeOnce() {
+    NodePermissions permissions = new NodePermissions(Path.of("/tmp/run-1"),
+        List.of(Path.of("/srv/repo"), Path.of("/srv/monorepo"), Path.of("/srv/repo")));
+    assertThat(permissions.readPaths()).doesNotHaveDuplicates().containsExactly(
+        "/tmp/run-1", "/srv/repo", "/srv/monorepo", "/srv/package.json", "/package.json");
+  }
+
+  @Test
   void mistakesAreExplained() {
     assertThatThrownBy(() -> RunProcessMain.ProcessArgs.parse(new String[] {"--read-dir", "/srv/repo"}))
         .hasMessageContaining("--read-dir needs --work-dir");

@@ -49,7 +49,17 @@ function closeConstructorChains() {
     };
     Object.defineProperty(guard, 'name', { value: real.name });
     guard.prototype = prototype;
-    freezeProperty(prototype, 'constructor', guard);
+    // an accessor, not a read-only value: code that assigns `fn.constructor = …` on its own
+    // functions (axios' bind helper) still gets its own property instead of a TypeError
+    Object.defineProperty(prototype, 'constructor', {
+      get() { return guard; },
+      set(value) {
+        if (this === prototype) throw denied('Replacing Function.prototype.constructor');
+        Object.defineProperty(this, 'constructor', { value, writable: true, configurable: true, enumerable: true });
+      },
+      configurable: false,
+      enumerable: false,
+    });
   }
 }
 
