@@ -111,6 +111,10 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "Run journals, kept across restarts (default: $WORKER_DATA_DIR, else ~/.kiln/worker).")
   Path dataDir;
 
+  @Option(names = "--run-as", description = "Run every run process as this unprivileged user (the worker must run "
+      + "as root; uses setpriv). Default: the worker's own user.")
+  String runAs;
+
   @Option(names = {"-m", "--monorepo-dir"}, description = "Adaptors monorepo for @local adaptors.")
   Path monorepoDir;
 
@@ -172,7 +176,7 @@ public final class WorkerCommand implements Callable<Integer> {
       Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kiln-worker-drain")
           .start(() -> started.join().drain()));
     }
-    WorkerService service = WorkerService.start(config);
+    WorkerService service = WorkerService.start(config, runAs);
     started.complete(service);
     return service.awaitTermination();
   }

@@ -3,12 +3,13 @@ package dev.kiln.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.runtime.SecretScrubber;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Delivers one run's events to its listener: stamps the {@code workflowId}, shields the run from
- * a failing listener, and guarantees exactly one final event.
+ * Delivers one run's events to its listener: stamps the {@code workflowId}, masks the run's
+ * secrets, shields the run from a failing listener, and guarantees exactly one final event.
  */
 final class RunEmitter {
   private static final Logger LOG = Logger.getLogger(RunEmitter.class.getName());
@@ -18,10 +19,20 @@ final class RunEmitter {
   private final long startNanos = System.nanoTime();
   private boolean listenerFailed;
   private RunOutcome outcome;
+  private SecretScrubber secrets;
 
   RunEmitter(RunListener listener, String workflowId) {
     this.listener = listener;
     this.workflowId = workflowId;
+  }
+
+  /**
+   * From now on the run's secrets are masked in every event's meta and in the failure: a second
+   * line behind the run process' own scrubbing, for frames job code forged by writing to its
+   * stdout and for messages that quote the process' stderr.
+   */
+  void secrets(SecretScrubber scrubber) {
+    this.secrets = scrubber.isEmpty() ? null : scrubber;
   }
 
   static ObjectNode meta() {
@@ -78,6 +89,10 @@ final class RunEmitter {
     if (outcome != null) {
       return outcome;
     }
+    if (secrets != null) {
+      failure = new RunFailure(failure.type(), secrets.scrub(failure.message()), failure.severity(), failure.phase(),
+          secrets.scrub(failure.detail()));
+    }
     meta.put("reason", failure.severity());
     meta.put("type", failure.type());
     meta.put("message", failure.message());
@@ -94,11 +109,25 @@ final class RunEmitter {
     return outcome;
   }
 
+  private RunEvent scrubbed(RunEvent event) {
+    String text = event.meta().toString();
+    String clean = secrets.scrub(text);
+    if (clean.equals(text)) {
+      return event;
+    }
+    try {
+      return new RunEvent(event.type(), (ObjectNode) RunSupervisor.parse(clean), event.state());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("masking secrets broke an event's JSON: " + e.getMessage(), e);
+    }
+  }
+
   private long elapsedMs() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private void deliver(RunEvent event) {
+  private void deliver(RunEvent original) {
+    RunEvent event = secrets == null ? original : scrubbed(original);
     event.meta().put("workflowId", workflowId);
     try {
       listener.onEvent(event);

@@ -10,8 +10,10 @@ import java.util.Map;
 /**
  * Starts run processes: {@code java -Xmx<limit>m ... -cp <classpath>
  * dev.kiln.runtime.RunProcessMain --memory-mb <limit>} with the JDK and class path of this JVM.
- * The process gets almost no environment: the worker's variables (tokens, keys) are not the
- * job's business.
+ * The process gets almost no environment: the worker's variables (tokens, keys, the worker
+ * secret) are not the job's business. With a {@link RunProcessSandbox} every process is locked
+ * down: its own empty private folder (working directory and {@code TMPDIR}, deleted when the
+ * process ends), Node's permission model, optionally another user.
  */
 public final class RunProcessLauncher {
   static final String MAIN_CLASS = "dev.kiln.runtime.RunProcessMain";
@@ -20,16 +22,27 @@ public final class RunProcessLauncher {
   private final Path java;
   private final String classpath;
   private final String mainClass;
+  private final RunProcessSandbox sandbox;
 
   public RunProcessLauncher(Path javaHome, String classpath) {
-    this(javaHome, classpath, MAIN_CLASS);
+    this(javaHome, classpath, MAIN_CLASS, null);
   }
 
   /** A launcher of another main class that speaks the protocol (tests of misbehaving processes). */
   RunProcessLauncher(Path javaHome, String classpath, String mainClass) {
+    this(javaHome, classpath, mainClass, null);
+  }
+
+  private RunProcessLauncher(Path javaHome, String classpath, String mainClass, RunProcessSandbox sandbox) {
     this.java = javaHome.resolve("bin").resolve("java");
     this.classpath = absolute(classpath);
     this.mainClass = mainClass;
+    this.sandbox = sandbox;
+  }
+
+  /** This launcher with every process locked down by {@code sandbox}. */
+  public RunProcessLauncher lockedDown(RunProcessSandbox newSandbox) {
+    return new RunProcessLauncher(java.getParent().getParent(), classpath, mainClass, newSandbox);
   }
 
   /** The JDK and class path of the running JVM (the run process' classes come with the engine). */
@@ -55,10 +68,13 @@ public final class RunProcessLauncher {
 
   /**
    * The command line of a run process with the given memory limit that imports the given adaptor
-   * folders before it is ready.
+   * folders before it is ready ({@code runFolder}: null unless sandboxed).
    */
-  List<String> command(int memoryLimitMb, List<Path> preloads) {
+  List<String> command(int memoryLimitMb, List<Path> preloads, Path runFolder) throws IOException {
     List<String> command = new ArrayList<>();
+    if (sandbox != null) {
+      command.addAll(sandbox.commandPrefix());
+    }
     command.add(java.toString());
     // The Java heap holds the compiler's work: it gets the run's limit. An exhausted heap ends
     // the process at once with a recognisable message instead of limping on.
@@ -77,6 +93,10 @@ public final class RunProcessLauncher {
     command.add("-XX:-UsePerfData");
     command.add("-Xshare:auto");
     command.add("--enable-native-access=ALL-UNNAMED");
+    if (runFolder != null) {
+      command.add("-Djava.io.tmpdir=" + runFolder);
+      command.addAll(sandbox.jvmOptions());
+    }
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);
@@ -86,11 +106,15 @@ public final class RunProcessLauncher {
       command.add("--preload");
       command.add(preload.toString());
     }
+    if (runFolder != null) {
+      command.addAll(sandbox.processArguments(runFolder));
+    }
     return command;
   }
 
   LaunchedProcess start(int memoryLimitMb, List<Path> preloads) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(memoryLimitMb, preloads));
+    Path runFolder = sandbox == null ? null : sandbox.createRunFolder();
+    ProcessBuilder builder = new ProcessBuilder(command(memoryLimitMb, preloads, runFolder));
     Map<String, String> env = builder.environment();
     Map<String, String> parent = Map.copyOf(env);
     env.clear();
@@ -99,16 +123,25 @@ public final class RunProcessLauncher {
         env.put(name, parent.get(name));
       }
     }
-    parent.forEach((k, v) -> {
-      if (k.startsWith("KILN_")) {
-        env.put(k, v);
-      }
-    });
+    if (runFolder != null) {
+      env.put("TMPDIR", runFolder.toString());
+    }
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
     builder.redirectError(ProcessBuilder.Redirect.PIPE);
-    builder.directory(new File(System.getProperty("java.io.tmpdir")));
-    Process process = builder.start();
+    builder.directory(runFolder != null ? runFolder.toFile() : new File(System.getProperty("java.io.tmpdir")));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      if (runFolder != null) {
+        RunProcessSandbox.deleteRunFolder(runFolder);
+      }
+      throw e;
+    }
+    if (runFolder != null) {
+      process.onExit().thenRun(() -> RunProcessSandbox.deleteRunFolder(runFolder));
+    }
     return new LaunchedProcess(process,
         new StderrTail(process.getErrorStream(), "kiln-run-stderr-" + process.pid()), memoryLimitMb);
   }

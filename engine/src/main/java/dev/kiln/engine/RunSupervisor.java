@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.install.AdaptorInstaller;
 import dev.kiln.engine.install.RegistryConfig;
+import dev.kiln.runtime.SecretScrubber;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
@@ -12,6 +13,7 @@ import dev.kiln.runtime.protocol.FrameWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,10 +66,28 @@ public final class RunSupervisor implements AutoCloseable {
    * ahead of the next run.
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare) {
+    return create(repoDir, warmSpare, null);
+  }
+
+  /**
+   * As {@link #create(Path, boolean)}; every run process is locked down
+   * ({@link RunProcessSandbox}) and, with {@code runAs} (a user name; the worker must be root),
+   * runs as that user.
+   */
+  public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs) {
+    return create(repoDir, warmSpare, runAs, List.of());
+  }
+
+  /**
+   * As {@link #create(Path, boolean, String)}; run processes may also read {@code moreReadDirs}
+   * (the adaptors monorepo of {@code @local} adaptors).
+   */
+  public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs, List<Path> moreReadDirs) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm(), warmSpare);
+        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repoDir, moreReadDirs, runAs)),
+        warmSpare);
   }
 
   /** Run processes started and waiting for a run (the warm spare), for the worker's metrics. */
@@ -112,6 +132,7 @@ public final class RunSupervisor implements AutoCloseable {
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
         request.inputState() == null ? "{}" : request.inputState());
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
+    emitter.secrets(SecretScrubber.of(runMeta));
     return supervise(runFrame, plan, stepTimeoutMs, limits, emitter);
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * An embedded Node.js runtime running the host scripts in {@code resources/dev/kiln/runtime/host/}.
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NodeHost implements AutoCloseable {
   private static final String HOST_RESOURCES = "/dev/kiln/runtime/host/";
   private static final AtomicBoolean FLAGS_SET = new AtomicBoolean();
+  private static final Pattern HOST_SCRIPT_NAME = Pattern.compile("[a-z]+\\.js");
   private static final long TIMEOUT_GRACE_MS = 500;
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "kiln-step-watchdog");
@@ -54,12 +56,20 @@ final class NodeHost implements AutoCloseable {
    * them once) and loads the native library from the machine's cache.
    */
   static void configureProcess(int heapLimitMb) {
+    configureProcess(heapLimitMb, null);
+  }
+
+  /** As {@link #configureProcess(int)}, locked down by {@code permissions} unless it is null. */
+  static void configureProcess(int heapLimitMb, NodePermissions permissions) {
     if (FLAGS_SET.compareAndSet(false, true)) {
       JavetLibrary.install();
       if (heapLimitMb > 0) {
         NodeRuntimeOptions.V8_FLAGS.setMaxOldSpaceSize(heapLimitMb);
       }
       NodeRuntimeOptions.NODE_FLAGS.setNoWarnings(true).setCustomFlags(new String[] {"--experimental-vm-modules"});
+      if (permissions != null) {
+        permissions.applyTo(NodeRuntimeOptions.NODE_FLAGS);
+      }
     }
   }
 
@@ -215,8 +225,12 @@ final class NodeHost implements AutoCloseable {
       this.stderr = stderr;
     }
 
+    /** A host script by its file name (no paths: nothing else of the class path is readable). */
     @V8Function
     public String resource(String name) {
+      if (name == null || !HOST_SCRIPT_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("not a host script: " + name);
+      }
       return NodeHost.resource(name);
     }
 

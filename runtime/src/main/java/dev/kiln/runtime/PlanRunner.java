@@ -28,11 +28,11 @@ final class PlanRunner {
   private static final Set<String> FALSY_JSON = Set.of("null", "false", "0", "\"\"");
 
   private final NodeHost host;
-  private final FrameSink frames;
+  private final ScrubbingFrameSink frames;
   private final StepCompiler compiler;
   private final String runtimeVersion;
 
-  PlanRunner(NodeHost host, FrameSink frames, StepCompiler compiler, String runtimeVersion) {
+  PlanRunner(NodeHost host, ScrubbingFrameSink frames, StepCompiler compiler, String runtimeVersion) {
     this.host = host;
     this.frames = frames;
     this.compiler = compiler;
@@ -42,6 +42,7 @@ final class PlanRunner {
   /** Runs the plan of a {@code run} frame; never throws for anything the plan or its code does. */
   void run(JsonNode runMeta, String inputText) {
     long started = System.currentTimeMillis();
+    frames.secrets(SecretScrubber.of(runMeta));
     RuntimeLog log = new RuntimeLog(logFrames(frames), runMeta.path("options").path("runtimeLogLevel").asText("debug"));
     ExecutionPlan plan = null;
     RunFailureException invalidPlan = null;
@@ -142,6 +143,8 @@ final class PlanRunner {
               fatal.path("severity").asText("crash"), step.id());
         }
         case "error" -> {
+          // the error state carries the error's message on to the next steps and to Lightning
+          state = frames.secrets().scrub(state);
           JsonNode error = result.path("error");
           send(FrameType.STEP_ERROR, stepMeta(step, executionId, result).set("error", error), state);
           String severity = error.path("severity").asText("crash");

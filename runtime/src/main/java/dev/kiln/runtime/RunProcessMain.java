@@ -18,6 +18,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,14 +45,14 @@ public final class RunProcessMain {
       System.exit(2);
       return;
     }
-    FrameSink frames = frame -> {
+    ScrubbingFrameSink frames = new ScrubbingFrameSink(frame -> {
       try {
         out.write(frame);
       } catch (IOException e) {
         throw new UncheckedIOException("the parent closed the frame stream", e);
       }
-    };
-    NodeHost.configureProcess(processArgs.heapLimitMb());
+    });
+    NodeHost.configureProcess(processArgs.heapLimitMb(), processArgs.permissions());
     // never closed: the process halts right after the run, abandoning whatever job code left open
     NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
     warmUp(host, processArgs, stderr);
@@ -59,7 +60,7 @@ public final class RunProcessMain {
   }
 
   /** Writes ready, reads and runs the one run frame; returns the exit code. */
-  private static int serve(NodeHost host, FrameSink frames, PrintStream stderr) throws IOException {
+  private static int serve(NodeHost host, ScrubbingFrameSink frames, PrintStream stderr) throws IOException {
     frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
         .put("pid", ProcessHandle.current().pid())
         .set("versions", JSON.createObjectNode()
@@ -126,28 +127,41 @@ public final class RunProcessMain {
   /**
    * {@code --memory-mb <n>}: the run's memory limit; V8's old space gets it (0: V8's default).
    * {@code --preload <adaptor folder>} (repeatable): an installed adaptor to import before {@code ready}.
+   * {@code --work-dir <dir>}: locks Node down ({@link NodePermissions}) to this run folder and the
+   * folders of any {@code --read-dir <dir>}; without it Node is not restricted (tests, {@code kiln run}).
    */
-  record ProcessArgs(int heapLimitMb, List<String> preloads) {
+  record ProcessArgs(int heapLimitMb, List<String> preloads, NodePermissions permissions) {
+    private static final String USAGE =
+        " (usage: --memory-mb <n> [--preload <adaptor folder>]... [--work-dir <dir> [--read-dir <dir>]...])";
+
     static ProcessArgs parse(String[] args) {
       int memory = 0;
       List<String> preloads = new ArrayList<>();
+      Path workDir = null;
+      List<Path> readDirs = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
-        if ("--preload".equals(args[i]) && i + 1 < args.length) {
-          preloads.add(args[++i]);
-          continue;
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("unknown argument " + args[i] + USAGE);
         }
-        if ("--memory-mb".equals(args[i]) && i + 1 < args.length) {
-          try {
-            memory = Integer.parseInt(args[++i]);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--memory-mb needs a number of megabytes, got " + args[i]);
+        switch (args[i]) {
+          case "--memory-mb" -> {
+            try {
+              memory = Integer.parseInt(args[++i]);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--memory-mb needs a number of megabytes, got " + args[i]);
+            }
           }
-        } else {
-          throw new IllegalArgumentException(
-              "unknown argument " + args[i] + " (usage: --memory-mb <n> [--preload <adaptor folder>]...)");
+          case "--preload" -> preloads.add(args[++i]);
+          case "--work-dir" -> workDir = Path.of(args[++i]);
+          case "--read-dir" -> readDirs.add(Path.of(args[++i]));
+          default -> throw new IllegalArgumentException("unknown argument " + args[i] + USAGE);
         }
       }
-      return new ProcessArgs(memory, List.copyOf(preloads));
+      if (workDir == null && !readDirs.isEmpty()) {
+        throw new IllegalArgumentException("--read-dir needs --work-dir" + USAGE);
+      }
+      return new ProcessArgs(memory, List.copyOf(preloads),
+          workDir == null ? null : new NodePermissions(workDir, readDirs));
     }
   }
 }

@@ -29,7 +29,7 @@ final class InJvmRuns {
 
   static RunFrames runMeta(ObjectNode meta, String input, StepCompiler compiler) {
     List<Frame> frames = new ArrayList<>();
-    FrameSink sink = frames::add;
+    ScrubbingFrameSink sink = new ScrubbingFrameSink(frames::add);
     try (NodeHost host = NodeHost.create(PlanRunner.logFrames(sink), System.err)) {
       new PlanRunner(host, sink, compiler, "test").run(meta, input);
     }

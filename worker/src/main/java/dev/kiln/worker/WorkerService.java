@@ -87,7 +87,16 @@ public final class WorkerService {
 
   /** Starts a worker with the default engine (adaptors installed into {@code config.repoDir()}). */
   public static WorkerService start(WorkerConfig config) throws IOException {
-    RunSupervisor supervisor = RunSupervisor.create(config.repoDir(), true);
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(WorkerConfig)}; with {@code runAs} (a user name, {@code --run-as}; the worker
+   * must run as root) every run process runs as that unprivileged user.
+   */
+  public static WorkerService start(WorkerConfig config, String runAs) throws IOException {
+    RunSupervisor supervisor = RunSupervisor.create(config.repoDir(), true, runAs,
+        config.monorepoDir() == null ? List.of() : List.of(config.monorepoDir()));
     return start(config, supervisor, new LightningPlanPreparer(config));
   }
 

@@ -205,6 +205,12 @@ final class TestRegistry implements AutoCloseable {
       return this;
     }
 
+    /** A package script (npm would run {@code install}/{@code postinstall}; Kiln never does). */
+    Publication script(String name, String command) {
+      manifest.with("scripts").put(name, command);
+      return this;
+    }
+
     Publication file(String path, String content) {
       files.put(path, content);
       return this;

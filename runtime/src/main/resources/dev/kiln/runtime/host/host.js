@@ -5,6 +5,7 @@ const { createLogger } = require('./logger.js');
 const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
 const { parseRegex, preloadAdaptor } = require('./linker.js');
+const { lockDown } = require('./lockdown.js');
 
 /**
  * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr,
@@ -29,6 +30,7 @@ function redirectStdio(bridge) {
 
 function createHost(bridge) {
   redirectStdio(bridge);
+  lockDown();
   const emit = (level, name, message, time) => bridge.log(level, name, message, time);
   let run;
   let loggers;
