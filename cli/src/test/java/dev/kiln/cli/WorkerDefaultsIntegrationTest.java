@@ -31,9 +31,9 @@ class WorkerDefaultsIntegrationTest {
   void workerPayloadLimitIsOverriddenByThePlanAndCredentialFetchesTimeOut(Mode mode) throws Exception {
     try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-defaults"), mode.quirks,
         "--payload-memory", "0", "--message-timeout", "2", "--max-run-duration-seconds", "1")) {
-      JsonNode killed = last(platform.events(platform.submit(oneJob("export default [s => new Promise(() => {})];")),
+      JsonNode killed = last(platform.events(platform.submit(oneJob("export default [s => new Promise((resolve) => setTimeout(() => resolve(s), 60000))];")),
           TIMEOUT)).payload();
-      assertThat(killed.path("reason").asText()).isEqualTo("kill");
+      assertThat(killed.path("reason").asText()).as("%s", killed).isEqualTo("kill");
       assertThat(killed.path("error_type").asText()).isEqualTo("TimeoutError");
       assertThat(killed.path("error_message").asText()).isEqualTo("Workflow failed to return within 1000ms");
 
