@@ -43,8 +43,9 @@ final class RunProgress implements RunListener {
   public void onEvent(RunEvent event) {
     switch (event.type()) {
       case RunEvent.LOG -> log(event);
-      case RunEvent.AUTOINSTALL_COMPLETE -> cli("debug", "Installed " + event.text("module") + "@"
-          + event.text("version") + " in " + Durations.format(event.meta().path("duration").asLong()));
+      case RunEvent.AUTOINSTALL_COMPLETE -> cli("success", "Adaptor " + event.text("module") + "@"
+          + event.text("version") + " ready (installed or found in the repo) in "
+          + Durations.format(event.meta().path("duration").asLong()));
       case RunEvent.AUTOINSTALL_ERROR -> cli("error", "Failed to install " + event.text("module") + "@"
           + event.text("version") + ": " + event.text("message"));
       case RunEvent.COMPILE_COMPLETE -> cli("info",
