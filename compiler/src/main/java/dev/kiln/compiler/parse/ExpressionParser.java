@@ -729,14 +729,10 @@ abstract class ExpressionParser extends PatternParser {
     List<Node> properties = new ArrayList<>();
     next();
     while (!eat(TokenType.BRACE_R)) {
-      if (!first) {
-        expect(TokenType.COMMA);
-        if (afterTrailingComma(TokenType.BRACE_R, false)) {
-          break;
-        }
-      } else {
-        first = false;
+      if (!first && commaEndsBraceList()) {
+        break;
       }
+      first = false;
       Node prop = parseProperty(isPattern, refErrors);
       if (!isPattern && prop instanceof Property property && isProtoInit(property)) {
         if (sawProto) {

@@ -67,14 +67,10 @@ final class ModuleParser extends ClassParser {
     expect(TokenType.BRACE_L);
     boolean first = true;
     while (!eat(TokenType.BRACE_R)) {
-      if (!first) {
-        expect(TokenType.COMMA);
-        if (afterTrailingComma(TokenType.BRACE_R, false)) {
-          break;
-        }
-      } else {
-        first = false;
+      if (!first && commaEndsBraceList()) {
+        break;
       }
+      first = false;
       int start = this.start;
       Node imported = parseModuleExportName();
       Identifier local;
@@ -153,14 +149,10 @@ final class ModuleParser extends ClassParser {
     expect(TokenType.BRACE_L);
     boolean first = true;
     while (!eat(TokenType.BRACE_R)) {
-      if (!first) {
-        expect(TokenType.COMMA);
-        if (afterTrailingComma(TokenType.BRACE_R, false)) {
-          break;
-        }
-      } else {
-        first = false;
+      if (!first && commaEndsBraceList()) {
+        break;
       }
+      first = false;
       int specifierStart = this.start;
       Node local = parseModuleExportName();
       Node exported = eatContextual("as") ? parseModuleExportName() : local;

@@ -133,6 +133,15 @@ abstract class ParserState extends Tokenizer {
     }
   }
 
+  /**
+   * Between two items of a {@code { a, b }} list: expects the comma, and consumes a closing brace
+   * right after it (a trailing comma). True when that ended the list.
+   */
+  final boolean commaEndsBraceList() {
+    expect(TokenType.COMMA);
+    return afterTrailingComma(TokenType.BRACE_R, false);
+  }
+
   final boolean afterTrailingComma(TokenType close, boolean notNext) {
     if (type == close) {
       if (!notNext) {
