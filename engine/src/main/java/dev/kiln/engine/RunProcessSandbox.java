@@ -1,12 +1,10 @@
 package dev.kiln.engine;
 
+import dev.kiln.engine.install.FolderTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -135,26 +133,8 @@ public final class RunProcessSandbox {
   /** Deletes a run folder and everything the run left in it. */
   static void deleteRunFolder(Path folder) {
     LIVE_FOLDERS.remove(folder);
-    if (!Files.exists(folder)) {
-      return;
-    }
     try {
-      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FolderTree.delete(folder);
     } catch (IOException | UncheckedIOException e) {
       LOG.log(Level.WARNING, "could not delete the run folder " + folder, e);
     }

@@ -188,7 +188,7 @@ public final class AdaptorInstaller {
     PackageTreeWriter writer = new PackageTreeWriter(repo);
     writer.removeLeftovers();
     Path rootFolder = packageRoot(root.name(), root.version());
-    PackageTreeWriter.deleteTree(rootFolder); // a folder without an alias entry is an unfinished install
+    FolderTree.delete(rootFolder); // a folder without an alias entry is an unfinished install
     long t0 = System.nanoTime();
     List<InstallPlanner.Placement> placements = new InstallPlanner(repo, metadata).plan(rootFolder, root);
     long t1 = System.nanoTime();

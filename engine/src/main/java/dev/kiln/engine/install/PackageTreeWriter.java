@@ -2,12 +2,9 @@ package dev.kiln.engine.install;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,7 +35,7 @@ final class PackageTreeWriter {
   void removeLeftovers() throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(repo, STAGING_PREFIX + "*")) {
       for (Path leftover : entries) {
-        deleteTree(leftover);
+        FolderTree.delete(leftover);
       }
     }
   }
@@ -85,7 +82,7 @@ final class PackageTreeWriter {
         Files.move(staging.resolve("p" + i), target, StandardCopyOption.ATOMIC_MOVE);
       }
     } finally {
-      deleteTree(staging);
+      FolderTree.delete(staging);
     }
   }
 
@@ -99,7 +96,7 @@ final class PackageTreeWriter {
     for (InstallPlanner.Placement p : inside) {
       Path target = folder.resolve(top.folder().relativize(p.folder()).toString());
       if (Files.exists(target)) {
-        deleteTree(target); // a bundled copy in the parent's tarball: the planned one wins
+        FolderTree.delete(target); // a bundled copy in the parent's tarball: the planned one wins
       }
       unpack(tarballs.get(p.folder()), target, p.manifest());
     }
@@ -115,25 +112,5 @@ final class PackageTreeWriter {
     if (!Files.isRegularFile(target.resolve("package.json"))) {
       throw new IOException("the tarball of " + manifest.id() + " has no package.json");
     }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) throw e;
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

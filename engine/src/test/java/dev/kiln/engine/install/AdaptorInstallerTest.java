@@ -229,7 +229,7 @@ class AdaptorInstallerTest {
     registry.publish("bottom", "1.0.0").done();
     AdaptorInstaller installer = installer();
     installer.install("first@1.0.0");
-    PackageTreeWriter.deleteTree(repo.resolve("node_modules/bottom")); // as if a crash lost it
+    FolderTree.delete(repo.resolve("node_modules/bottom")); // as if a crash lost it
 
     installer.install("second@1.0.0");
 
