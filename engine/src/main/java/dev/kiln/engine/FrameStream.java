@@ -23,6 +23,7 @@ final class FrameStream {
   private final StepTimer stepTimer;
   private final RunEmitter emitter;
   private RunOutcome outcome;
+  private boolean completed;
   private JsonNode leafFailure;
 
   FrameStream(
@@ -42,6 +43,11 @@ final class FrameStream {
 
   RunOutcome outcome() {
     return outcome;
+  }
+
+  /** Whether the run ended with the process' {@code workflow-complete} (its steps may have failed). */
+  boolean completed() {
+    return completed;
   }
 
   void accept(Frame frame) throws IOException {
@@ -83,6 +89,7 @@ final class FrameStream {
       return;
     }
     outcome = emitter.complete(payloadWithinLimit(meta, frame), meta, leafFailure, rss.peakMb());
+    completed = true;
   }
 
   private void workflowFailed(ObjectNode meta) {

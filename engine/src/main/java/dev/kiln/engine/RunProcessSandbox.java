@@ -1,6 +1,6 @@
 package dev.kiln.engine;
 
-import dev.kiln.engine.install.FolderTree;
+import dev.kiln.runtime.FolderTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,7 +7,6 @@ import dev.kiln.engine.install.AdaptorInstaller;
 import dev.kiln.engine.install.RegistryConfig;
 import dev.kiln.runtime.SecretScrubber;
 import dev.kiln.runtime.protocol.Frame;
-import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
 import java.io.IOException;
@@ -25,7 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs plans, one run process per run: installs the plan's adaptors, resolves its credentials,
+ * Runs plans, each in a run process of its own (a process serves one run at a time; see
+ * {@link RunProcessPool} for how processes are reused): installs the plan's adaptors, resolves its credentials,
  * starts the process, streams its frames to the listener as events and enforces the run's
  * limits (time, memory, state size). Every run ends with exactly one final event, whatever
  * happens to the process; the supervisor itself is never affected. Thread-safe: concurrent
@@ -39,7 +39,7 @@ public final class RunSupervisor implements AutoCloseable {
 
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
-  private final WarmSpare processes;
+  private final RunProcessPool processes;
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
@@ -49,14 +49,16 @@ public final class RunSupervisor implements AutoCloseable {
    * @param repoDir the adaptor repo: adaptors are installed there and loaded from there
    * @param autoinstaller installs the plan's adaptors before the run starts
    * @param launcher starts run processes
-   * @param warmSpare keep one run process starting ahead of the next run (for a worker; not for
-   *     a one-shot command)
+   * @param warmSpare keep run processes ready for the next runs: a spare started ahead, and
+   *     processes that serve further runs with a fresh Node runtime each (for a worker; not for a
+   *     one-shot command)
    */
   public RunSupervisor(
       Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
-    this.processes = new WarmSpare(launcher, warmSpare);
+    this.processes = new RunProcessPool(launcher, warmSpare);
+    scheduler.scheduleWithFixedDelay(processes::stopIdle, 10, 10, TimeUnit.SECONDS);
   }
 
   /**
@@ -90,9 +92,9 @@ public final class RunSupervisor implements AutoCloseable {
         warmSpare);
   }
 
-  /** Run processes started and waiting for a run (the warm spare), for the worker's metrics. */
+  /** Run processes started and waiting for a run, for the worker's metrics. */
   public int readyProcesses() {
-    return processes.ready();
+    return processes.waitingCount();
   }
 
   /** Runs a plan to its end; events go to the listener on this thread. Never throws. */
@@ -129,24 +131,54 @@ public final class RunSupervisor implements AutoCloseable {
     options.put("stateLimitMb", limits.stateLimitMb());
     runMeta.set("options", options);
     runMeta.set("credentials", credentials);
-    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(),
-        request.inputState() == null ? "{}" : request.inputState());
+    String inputState = request.inputState() == null ? "{}" : request.inputState();
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
     emitter.secrets(SecretScrubber.of(runMeta));
-    return supervise(runFrame, plan, stepTimeoutMs, limits, emitter);
+    return supervise(runMeta, inputState, plan, stepTimeoutMs, limits, emitter);
   }
 
-  private RunOutcome supervise(
-      Frame runFrame, ObjectNode plan, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
-    Map<String, String> stepNames = Plans.stepNames(plan);
+  private RunOutcome supervise(ObjectNode runMeta, String inputState, ObjectNode plan,
+      long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+    List<Path> adaptorFolders = AdaptorPreloads.of(plan, repoDir);
     LaunchedProcess launched;
     try {
-      launched = processes.take(limits.memoryLimitMb(), AdaptorPreloads.of(plan, repoDir));
+      launched = processes.take(limits.memoryLimitMb(), adaptorFolders);
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
+    RunOutcome outcome = supervise(launched, runMeta, inputState, plan, adaptorFolders, stepTimeoutMs, limits, emitter);
+    if (outcome != null) {
+      return outcome;
+    }
+    // a waiting process died before it was ready (nothing of this run had reached it): once more
+    // with a process of the run's own
+    try {
+      launched = processes.startFresh(limits.memoryLimitMb());
+    } catch (IOException e) {
+      return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
+    }
+    return supervise(launched, runMeta, inputState, plan, adaptorFolders, stepTimeoutMs, limits, emitter);
+  }
+
+  /**
+   * Runs the run on one process; returns null, and touches nothing of the run, when a process
+   * that was started or prepared ahead ends before its {@code ready}. The run frame asks the
+   * process to prepare for another run afterwards ({@code recycle}, with this run's adaptors to
+   * import) unless the pool is off or the process has served its share.
+   */
+  private RunOutcome supervise(LaunchedProcess launched, ObjectNode runMeta, String inputState,
+      ObjectNode plan, List<Path> adaptorFolders, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+    Map<String, String> stepNames = Plans.stepNames(plan);
     Process process = launched.process();
     StderrTail stderr = launched.stderr();
+    boolean recycle = processes.recycles(launched);
+    if (recycle) {
+      runMeta.putObject("recycle").set("preload",
+          JSON.valueToTree(adaptorFolders.stream().map(Path::toString).toList()));
+    } else {
+      runMeta.remove("recycle");
+    }
+    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), inputState);
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
     RunTracker tracker = new RunTracker(process);
@@ -155,21 +187,20 @@ public final class RunSupervisor implements AutoCloseable {
         : scheduler.schedule(
             () -> tracker.kill(RunFailure.timeout(limits.runTimeoutMs()).withPhase(tracker.phase())),
             limits.runTimeoutMs(), TimeUnit.MILLISECONDS);
+    boolean handedBack = false;
     try (RssWatch rss = new RssWatch(process.pid(), limits.rssBudgetMb(), scheduler,
             kb -> tracker.kill(RunFailure.outOfMemory(tracker.phase(),
                 "the run process' resident memory reached " + kb / 1024 + " MB, over its budget of "
-                    + limits.rssBudgetMb() + " MB"))
-        );
-        FrameWriter toChild = new FrameWriter(process.getOutputStream())) {
+                    + limits.rssBudgetMb() + " MB")))) {
       FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, stepTimer, emitter);
-      FrameReader fromChild = new FrameReader(process.getInputStream());
       try {
         Frame frame;
-        while (!emitter.ended() && (frame = fromChild.read()) != null) {
+        while (!emitter.ended() && (frame = launched.frames().read()) != null) {
           if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
             tracker.phase(RunPhase.COMPILE);
             // on its own thread: a big plan must not stop the frames the process sends meanwhile
-            Thread.ofVirtual().name("kiln-run-send-" + process.pid()).start(() -> sendRun(toChild, runFrame));
+            Thread.ofVirtual().name("kiln-run-send-" + process.pid())
+                .start(() -> sendRun(launched.input(), runFrame));
           } else {
             frames.accept(frame);
           }
@@ -181,20 +212,30 @@ public final class RunSupervisor implements AutoCloseable {
         }
       }
       if (emitter.ended()) {
-        reapLater(process);
+        if (recycle && frames.completed() && tracker.killedFor() == null && process.isAlive()) {
+          processes.giveBack(launched);
+          handedBack = true;
+        } else {
+          reapLater(process);
+        }
         return frames.outcome();
       }
       int code = awaitExit(process);
       stderr.awaitEnd(2_000);
+      if (tracker.phase() == RunPhase.STARTUP && tracker.killedFor() == null && launched.startedAhead()) {
+        LOG.warning("run process " + process.pid() + " (started ahead) exited with code " + code
+            + " before it was ready; the run gets another process. Its last stderr lines:\n" + stderr.text());
+        return null;
+      }
       return emitter.fail(
           ExitClassifier.classify(code, tracker.phase(), tracker.killedFor(), stderr), rss.peakMb());
-    } catch (IOException e) {
-      process.destroyForcibly();
-      return emitter.fail(RunFailure.execution("Lost the run process: " + e.getMessage()), 0);
     } finally {
       stepTimer.stop();
       if (timeout != null) {
         timeout.cancel(false);
+      }
+      if (!handedBack) {
+        launched.closeInput();
       }
     }
   }

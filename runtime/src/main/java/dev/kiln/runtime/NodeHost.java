@@ -43,11 +43,13 @@ final class NodeHost implements AutoCloseable {
 
   private final NodeRuntime runtime;
   private final Bridge bridge;
+  private final V8ValueObject bridgeObject;
   private final V8ValueObject host;
 
-  private NodeHost(NodeRuntime runtime, Bridge bridge, V8ValueObject host) {
+  private NodeHost(NodeRuntime runtime, Bridge bridge, V8ValueObject bridgeObject, V8ValueObject host) {
     this.runtime = runtime;
     this.bridge = bridge;
+    this.bridgeObject = bridgeObject;
     this.host = host;
   }
 
@@ -79,15 +81,13 @@ final class NodeHost implements AutoCloseable {
     try {
       NodeRuntime runtime = V8Host.getNodeInstance().createV8Runtime();
       Bridge bridge = new Bridge(logs, stderr);
-      try (V8ValueObject bridgeObject = runtime.createV8ValueObject();
-          V8ValueFunction bootstrap =
-              runtime.getExecutor(resource("bootstrap.js")).execute()) {
-        bridgeObject.bind(bridge);
-        try (V8ValueFunction load = bootstrap.call(null, bridgeObject);
-            V8ValueObject hostModule = load.call(null, "host.js")) {
-          V8ValueObject host = hostModule.invoke("createHost", bridgeObject);
-          return new NodeHost(runtime, bridge, host);
-        }
+      V8ValueObject bridgeObject = runtime.createV8ValueObject();
+      bridgeObject.bind(bridge);
+      try (V8ValueFunction bootstrap = runtime.getExecutor(resource("bootstrap.js")).execute();
+          V8ValueFunction load = bootstrap.call(null, bridgeObject);
+          V8ValueObject hostModule = load.call(null, "host.js")) {
+        V8ValueObject host = hostModule.invoke("createHost", bridgeObject);
+        return new NodeHost(runtime, bridge, bridgeObject, host);
       }
     } catch (JavetException e) {
       throw new IllegalStateException("cannot start the Node host: " + e.getMessage(), e);
@@ -111,6 +111,14 @@ final class NodeHost implements AutoCloseable {
     } catch (JavetException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Resets what an earlier runtime of this process may have changed through {@code process}: the
+   * environment becomes exactly {@code environmentJson}, the working directory {@code directory}.
+   */
+  void restoreProcess(String environmentJson, String directory) {
+    call("restoreProcess", environmentJson, directory);
   }
 
   void init(String optionsJson) {
@@ -208,6 +216,8 @@ final class NodeHost implements AutoCloseable {
     try {
       runtime.setStopping(true);
       host.close();
+      bridgeObject.unbind(bridge); // releases the bridge's callbacks (Javet warns of leftovers)
+      bridgeObject.close();
       runtime.close();
     } catch (JavetException e) {
       throw new IllegalStateException(e.getMessage(), e);

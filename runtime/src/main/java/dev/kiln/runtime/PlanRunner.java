@@ -39,8 +39,13 @@ final class PlanRunner {
     this.runtimeVersion = runtimeVersion;
   }
 
-  /** Runs the plan of a {@code run} frame; never throws for anything the plan or its code does. */
-  void run(JsonNode runMeta, String inputText) {
+  /**
+   * Runs the plan of a {@code run} frame; never throws for anything the plan or its code does.
+   *
+   * @return true when the run ended with {@code workflow-complete} (its steps may have failed),
+   *     false when it ended with {@code workflow-error}
+   */
+  boolean run(JsonNode runMeta, String inputText) {
     long started = System.currentTimeMillis();
     frames.secrets(SecretScrubber.of(runMeta));
     RuntimeLog log = new RuntimeLog(logFrames(frames), runMeta.path("options").path("runtimeLogLevel").asText("debug"));
@@ -64,6 +69,7 @@ final class PlanRunner {
       String result = execute(plan, compiled, empty(inputText) ? DEFAULT_INPUT : inputText, options.stepTimeoutMs(plan), log);
       warnAboutFinalState(result, log);
       send(FrameType.WORKFLOW_COMPLETE, meta().put("duration", System.currentTimeMillis() - started), result);
+      return true;
     } catch (RunFailureException e) {
       if ("ValidationError".equals(e.failure().type())) {
         log.error("Error validating execution plan");
@@ -75,6 +81,7 @@ final class PlanRunner {
       log.error("Unexpected error in the run process: " + e);
       fail(new RunFailure("ExecutionError", String.valueOf(e.getMessage()), "crash", null));
     }
+    return false;
   }
 
   private Map<String, CompiledStep> compile(ExecutionPlan plan, RunOptions options, RuntimeLog log) {

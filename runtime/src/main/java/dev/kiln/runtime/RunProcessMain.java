@@ -24,9 +24,16 @@ import java.util.List;
 
 /**
  * The run process: {@code java -Xmx<limit>m -cp <cp> dev.kiln.runtime.RunProcessMain --memory-mb <limit>}.
- * Creates the Node runtime, writes {@code ready}, reads one {@code run} frame from stdin, runs it,
- * writes its frames to stdout and exits 0. stdout carries nothing but frames: it is captured once
- * at start, and {@code System.out} and Node's {@code process.stdout} are redirected to stderr.
+ * Creates the Node runtime, writes {@code ready}, reads a {@code run} frame from stdin, runs it and
+ * writes its frames to stdout. stdout carries nothing but frames: it is captured once at start,
+ * and {@code System.out} and Node's {@code process.stdout} are redirected to stderr.
+ *
+ * <p>A run frame whose meta has {@code recycle: {preload: [<adaptor folder>...]}} asks the process
+ * to serve another run once this one has ended with {@code workflow-complete}: the run's Node
+ * runtime is closed (whatever its code left open is abandoned), the run folder emptied, a fresh
+ * runtime created with the process' environment and working directory as they were at start, the
+ * given adaptors imported into it, and {@code ready} written again. Any other end of a run (a
+ * {@code workflow-error}, or no {@code recycle}) ends the process.
  */
 public final class RunProcessMain {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,14 +60,36 @@ public final class RunProcessMain {
       }
     });
     NodeHost.configureProcess(processArgs.heapLimitMb(), processArgs.permissions());
-    // never closed: the process halts right after the run, abandoning whatever job code left open
-    NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
-    warmUp(host, processArgs, stderr);
-    exit(serve(host, frames, stderr));
+    FrameReader in = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
+    ProcessBaseline baseline = ProcessBaseline.capture();
+    warmUpCompiler(stderr);
+    // never closed when the process ends: it halts right after its last run, abandoning whatever
+    // job code left open
+    NodeHost host = freshHost(frames, processArgs.preloads(), baseline, stderr);
+    while (true) {
+      JsonNode recycle = serve(host, in, frames, stderr);
+      if (recycle == null) {
+        exit(0);
+      }
+      // back to the start directory before the run folder is emptied: a working directory that
+      // no longer exists would break the next runtime's bootstrap
+      host.restoreProcess(baseline.environmentJson(), baseline.workingDirectory());
+      host.close();
+      if (processArgs.permissions() != null) {
+        FolderTree.deleteContents(processArgs.permissions().workDir());
+      }
+      List<String> preloads = new ArrayList<>();
+      recycle.path("preload").forEach(folder -> preloads.add(folder.asText()));
+      host = freshHost(frames, preloads, baseline, stderr);
+    }
   }
 
-  /** Writes ready, reads and runs the one run frame; returns the exit code. */
-  private static int serve(NodeHost host, ScrubbingFrameSink frames, PrintStream stderr) throws IOException {
+  /**
+   * Writes ready, reads and runs one run frame; returns its {@code recycle} request when the
+   * process is to serve another run, else null (the process exits).
+   */
+  private static JsonNode serve(NodeHost host, FrameReader in, ScrubbingFrameSink frames, PrintStream stderr)
+      throws IOException {
     frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
         .put("pid", ProcessHandle.current().pid())
         .set("versions", JSON.createObjectNode()
@@ -68,14 +97,14 @@ public final class RunProcessMain {
             .put("javet", JavetLibLoader.LIB_VERSION)
             .put("runtime", version()))
         .toString()));
-    Frame run = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in))).read();
+    Frame run = in.read();
     if (run == null) {
       stderr.println("RunProcessMain: stdin closed before a run frame arrived; exiting");
-      return 0;
+      return null;
     }
     if (!FrameType.RUN.equals(run.type())) {
       stderr.println("RunProcessMain: expected a 'run' frame, got " + run);
-      return 2;
+      exit(2);
     }
     JsonNode meta;
     try {
@@ -87,29 +116,37 @@ public final class RunProcessMain {
           .put("severity", "exception")
           .put("time", Clock.nowNanos())
           .toString()));
-      return 0;
+      return null;
     }
-    new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
-    return 0;
+    boolean completed = new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
+    JsonNode recycle = meta.get("recycle");
+    return completed && recycle != null && recycle.isObject() ? recycle : null;
   }
 
-  /**
-   * Work done before {@code ready}, while a warm process waits for its run: the compiler's classes
-   * loaded and compiled once, and the adaptors named by {@code --preload} imported (into this
-   * process only, which serves one run).
-   */
-  private static void warmUp(NodeHost host, ProcessArgs args, PrintStream stderr) {
+  /** The compiler's classes loaded and compiled once, before the first {@code ready}. */
+  private static void warmUpCompiler(PrintStream stderr) {
     try {
       JobCompiler.compile("fn(s => s);", CompileOptions.named("warm-up"));
     } catch (RuntimeException e) {
       stderr.println("RunProcessMain: compiler warm-up failed: " + e);
     }
-    for (String adaptorRoot : args.preloads()) {
+  }
+
+  /**
+   * A new Node runtime for the next run, with the process as it was at start and the given
+   * installed adaptors imported (into this runtime only, which serves one run).
+   */
+  private static NodeHost freshHost(
+      ScrubbingFrameSink frames, List<String> preloads, ProcessBaseline baseline, PrintStream stderr) {
+    NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
+    host.restoreProcess(baseline.environmentJson(), baseline.workingDirectory());
+    for (String adaptorRoot : preloads) {
       String problem = host.preload(adaptorRoot);
       if (problem != null) {
         stderr.println("RunProcessMain: could not preload " + adaptorRoot + ": " + problem);
       }
     }
+    return host;
   }
 
   /** Exits without waiting for timers or sockets job code may have left open. */

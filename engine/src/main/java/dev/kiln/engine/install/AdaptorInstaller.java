@@ -1,5 +1,6 @@
 package dev.kiln.engine.install;
 
+import dev.kiln.runtime.FolderTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

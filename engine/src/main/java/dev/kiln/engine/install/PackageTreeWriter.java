@@ -1,5 +1,6 @@
 package dev.kiln.engine.install;
 
+import dev.kiln.runtime.FolderTree;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.kiln.engine.install;
 
+import dev.kiln.runtime.FolderTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -54,6 +54,22 @@ function createHost(bridge) {
   process.on('unhandledRejection', uncaught('Unhandled promise rejection'));
 
   return {
+    /**
+     * The environment and working directory as the process had them at start: the environment
+     * is the process' own (setenv), so a variable an adaptor set in an earlier runtime of this
+     * process would otherwise still be there.
+     */
+    restoreProcess(environmentJson, directory) {
+      const environment = JSON.parse(environmentJson);
+      for (const name of Object.keys(process.env)) {
+        if (!Object.hasOwn(environment, name)) delete process.env[name];
+      }
+      for (const [name, value] of Object.entries(environment)) {
+        if (process.env[name] !== value) process.env[name] = value;
+      }
+      if (process.cwd() !== directory) process.chdir(directory);
+    },
+
     /** Imports an adaptor folder ahead of the run; reports through bridge.stepDone('{}' | {error}). */
     preload(root) {
       preloadAdaptor(root).then(

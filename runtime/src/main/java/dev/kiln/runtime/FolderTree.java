@@ -1,4 +1,4 @@
-package dev.kiln.engine.install;
+package dev.kiln.runtime;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -8,12 +8,21 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deletes a folder and everything in it, without following links out of it. */
+/** Deletes a folder, or what is in it, without following links out of it. */
 public final class FolderTree {
   private FolderTree() {}
 
   /** Deletes {@code root} and its contents; nothing happens when it does not exist. */
   public static void delete(Path root) throws IOException {
+    delete(root, true);
+  }
+
+  /** Deletes what is in {@code root} and keeps the folder itself. */
+  public static void deleteContents(Path root) throws IOException {
+    delete(root, false);
+  }
+
+  private static void delete(Path root, boolean withRoot) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -29,7 +38,9 @@ public final class FolderTree {
         if (e != null) {
           throw e;
         }
-        Files.delete(dir);
+        if (withRoot || !dir.equals(root)) {
+          Files.delete(dir);
+        }
         return FileVisitResult.CONTINUE;
       }
     });

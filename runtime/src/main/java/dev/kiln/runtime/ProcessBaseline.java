@@ -1,0 +1,29 @@
+package dev.kiln.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The process-wide state an adaptor can change through Node's {@code process} (its environment
+ * variables and working directory) as it was when the run process started: every Node runtime
+ * of the process is reset to it before it serves a run, so nothing an adaptor set there reaches
+ * the next run (as each of the reference's worker threads gets its own copy of the environment).
+ *
+ * @param environmentJson the environment as a JSON object of strings
+ * @param workingDirectory the absolute working directory
+ */
+record ProcessBaseline(String environmentJson, String workingDirectory) {
+  static ProcessBaseline capture() {
+    // System.getenv() is the environment the JVM started with: later changes made through Node
+    // (setenv) do not show in it
+    return of(System.getenv(), System.getProperty("user.dir"));
+  }
+
+  static ProcessBaseline of(Map<String, String> environment, String workingDirectory) {
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    new TreeMap<>(environment).forEach(json::put);
+    return new ProcessBaseline(json.toString(), workingDirectory);
+  }
+}
