@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end worker benchmark: a dev server and a `kiln worker` as separate processes, N runs
 enqueued at once at capacity C, then runs/s, per-phase p50/p95 from the dev server's stored
-timestamps, and the peak RSS of the worker's process tree. Started by bench/e2e/run.sh, which
+timestamps, CPU-seconds per run (run processes, worker, dev server) and the peak RSS of the
+worker's process tree. Started by bench/e2e/run.sh, which
 passes the Java binary and class path. Prints one table per variant."""
 import argparse
 import http.server
@@ -82,6 +83,31 @@ def tree_rss_kb(root_pid):
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total, rss.get(root_pid, 0)
+
+
+def cpu_seconds(pids_root, tree=True):
+    """CPU time (user + system) used so far by a process, in seconds: with tree, also by its live
+    descendants and the children it has reaped."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+            used[int(entry)] = (int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]))
+        except (OSError, ValueError, IndexError):
+            continue
+    if not tree:
+        return used.get(pids_root, (0, 0))[0] / ticks
+    total, stack = used.get(pids_root, (0, 0))[1], [pids_root]
+    while stack:
+        pid = stack.pop()
+        total += used.get(pid, (0, 0))[0]
+        stack.extend(parents.get(pid, []))
+    return total / ticks
 
 
 class RssSampler(threading.Thread):
@@ -215,11 +241,17 @@ def main():
             if warm[1]:
                 raise SystemExit(f"bench/e2e: the '{name}' warm-up runs failed; see {logs.name}")
             sequential = name.endswith("one-at-a-time")
-            wall, failed, phases = measure(api, sampler, name, workflow, state,
-                                           args.runs // 2 if sequential else args.runs, 3.0 if sequential else 0.0)
-            rate = (args.runs // 2 if sequential else args.runs) / wall
-            print(f"\n{name}: {args.runs // 2 if sequential else args.runs} runs in {wall:.1f} s = {rate:.2f} runs/s"
+            count = args.runs // 2 if sequential else args.runs
+            def cpu_now():
+                return cpu_seconds(worker.pid), cpu_seconds(worker.pid, tree=False), cpu_seconds(dev.pid)
+            cpu_before = cpu_now()
+            wall, failed, phases = measure(api, sampler, name, workflow, state, count, 3.0 if sequential else 0.0)
+            tree_cpu, worker_cpu, dev_cpu = ((after - before) / count for before, after in zip(cpu_before, cpu_now()))
+            rate = count / wall
+            print(f"\n{name}: {count} runs in {wall:.1f} s = {rate:.2f} runs/s"
                   f" (reference {REFERENCE_RUNS_PER_S}: x{rate / 0.86:.1f}), failed {failed};"
+                  f" CPU-s per run {tree_cpu + dev_cpu:.2f} (reference ~2): run processes {tree_cpu - worker_cpu:.2f},"
+                  f" worker {worker_cpu:.2f}, dev server {dev_cpu:.2f};"
                   f" peak RSS worker tree {sampler.peak_tree // 1024} MB (reference {REFERENCE_RSS_MB}),"
                   f" worker process {sampler.peak_root // 1024} MB")
             print(f"  {'phase':32} {'p50':>8} {'p95':>8}")
