@@ -21,10 +21,27 @@ public final class PlanAutoinstaller {
     String install(String specifier) throws Exception;
   }
 
+  /** Told of every adaptor version a run will load, once installed (e.g. to index it). */
+  @FunctionalInterface
+  public interface Installed {
+    void installed(String name, String version);
+  }
+
   private final Install install;
+  private final Installed installed;
 
   public PlanAutoinstaller(Install install) {
+    this(install, (name, version) -> {});
+  }
+
+  /**
+   * With {@code installed} told of each adaptor version after its install; e.g.
+   * {@code (name, version) -> indexer.ensure(name, version)} with an {@link AdaptorIndexer}, so
+   * that the next runs load it through its resolution index.
+   */
+  public PlanAutoinstaller(Install install, Installed installed) {
     this.install = install;
+    this.installed = installed;
   }
 
   /** Installs and pins the plan's adaptors; returns the failure that ends the run, or null. */
@@ -85,6 +102,7 @@ public final class PlanAutoinstaller {
       meta.put("version", version);
       meta.put("duration", (System.nanoTime() - start) / 1_000_000);
       pinned.put(spec, name + "@" + version);
+      installed.installed(name, version);
       emitter.emit(RunEvent.AUTOINSTALL_COMPLETE, meta, null);
       return null;
     } catch (Exception e) {
