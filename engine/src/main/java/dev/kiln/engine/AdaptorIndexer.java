@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * requires of later runs. So an index is made outside any run, by a one-off indexing process
  * ({@code dev.kiln.runtime.AdaptorIndexMain}) that loads only the adaptor, is locked down like a
  * run process (Node may write only its own run folder, which is deleted) and hands the index
- * over on stdout; this class checks it (every path stays inside {@code <repo>/node_modules}),
- * stamps it with the adaptor's {@code package.json} identity and moves it into place atomically.
+ * over on stdout; this class checks it (every path stays inside {@code <repo>/node_modules}, the
+ * adaptor's {@code package.json} stamp is the one it saw itself before and after) and moves it into
+ * place atomically.
  * Run processes can read the repo but not write it. The adaptor's own code does run while it is
  * indexed, with no more power than in any run that loads it.
  *

@@ -102,8 +102,8 @@ public final class PlanAutoinstaller {
       meta.put("version", version);
       meta.put("duration", (System.nanoTime() - start) / 1_000_000);
       pinned.put(spec, name + "@" + version);
-      installed.installed(name, version);
       emitter.emit(RunEvent.AUTOINSTALL_COMPLETE, meta, null);
+      tellInstalled(name, version);
       return null;
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -111,6 +111,16 @@ public final class PlanAutoinstaller {
       meta.put("message", message);
       emitter.emit(RunEvent.AUTOINSTALL_ERROR, meta, null);
       return RunFailure.autoinstall(spec, message);
+    }
+  }
+
+  /** A failure of what follows an install (e.g. indexing) is not the run's: it is logged. */
+  private void tellInstalled(String name, String version) {
+    try {
+      installed.installed(name, version);
+    } catch (RuntimeException e) {
+      System.getLogger(PlanAutoinstaller.class.getName()).log(System.Logger.Level.WARNING,
+          "After installing " + name + "@" + version + ": " + e, e);
     }
   }
 }
