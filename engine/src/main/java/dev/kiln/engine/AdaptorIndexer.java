@@ -54,10 +54,13 @@ public final class AdaptorIndexer implements AutoCloseable {
   private final RunProcessLauncher launcher;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("kiln-adaptor-indexer").factory());
-  /** alias → the latest build (in progress or done) and the package.json stamp it was made for. */
+  /**
+   * alias → the latest build (in progress or done), the stamp of the adaptor's package.json and
+   * of the repo's (which every install, Kiln's or npm's, rewrites) it was made for.
+   */
   private final Map<String, Build> builds = new ConcurrentHashMap<>();
 
-  private record Build(String stamp, CompletableFuture<Path> future) {}
+  private record Build(String stamp, String installs, CompletableFuture<Path> future) {}
 
   AdaptorIndexer(Path repoDir, RunProcessLauncher launcher) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
@@ -83,17 +86,19 @@ public final class AdaptorIndexer implements AutoCloseable {
     String alias = name + "_" + version;
     Path root = repoDir.resolve("node_modules").resolve(alias);
     String stamp;
+    String installs;
     try {
       stamp = stamp(root);
+      installs = stampOf(repoDir.resolve("package.json"));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(
           new IOException("cannot index " + alias + ": it is not installed in " + repoDir + " (" + e + ")", e));
     }
     return builds.compute(alias, (key, build) -> {
-      if (build != null && build.stamp().equals(stamp)) {
-        return build; // built, being built, or failed: once per installed version
+      if (build != null && build.stamp().equals(stamp) && build.installs().equals(installs)) {
+        return build; // built, being built, or failed: once per installed version and state of the repo
       }
-      return new Build(stamp, CompletableFuture.supplyAsync(() -> build(alias, root, stamp), worker)
+      return new Build(stamp, installs, CompletableFuture.supplyAsync(() -> build(alias, root, stamp), worker)
           .whenComplete((file, failure) -> {
             if (failure != null) {
               LOG.log(System.Logger.Level.WARNING, "Could not index the adaptor " + alias
@@ -189,6 +194,14 @@ public final class AdaptorIndexer implements AutoCloseable {
     if (!(index.get("resolutions") instanceof ObjectNode resolutions)) {
       throw new IOException("the index has no resolutions");
     }
+    if (!(index.get("packages") instanceof ObjectNode packages)) {
+      throw new IOException("the index has no packages");
+    }
+    for (Map.Entry<String, JsonNode> e : packages.properties()) {
+      if (!staysInside(e.getKey()) || !e.getValue().isTextual()) {
+        throw new IOException("the index has a package outside node_modules: " + e.getKey());
+      }
+    }
     for (Map.Entry<String, JsonNode> e : resolutions.properties()) {
       int cut = e.getKey().indexOf('\0');
       String from = cut < 0 ? null : e.getKey().substring(0, cut);
@@ -210,11 +223,21 @@ public final class AdaptorIndexer implements AutoCloseable {
         && !relative.startsWith("../");
   }
 
-  private static boolean isCurrent(Path file, String alias, String stamp) {
+  /** Whether the index in {@code file} is usable and was made from the packages installed now. */
+  private boolean isCurrent(Path file, String alias, String stamp) {
     try {
       JsonNode index = JSON.readTree(file.toFile());
       check(index, alias);
-      return stamp.equals(index.path("packageStamp").asText());
+      if (!stamp.equals(index.path("packageStamp").asText())) {
+        return false;
+      }
+      Path nodeModules = repoDir.resolve("node_modules");
+      for (Map.Entry<String, JsonNode> e : index.get("packages").properties()) {
+        if (!e.getValue().asText().equals(stamp(nodeModules.resolve(e.getKey())))) {
+          return false; // a package of its graph was replaced (an install, npm moving packages)
+        }
+      }
+      return true;
     } catch (IOException | RuntimeException unusable) {
       return false;
     }
@@ -241,9 +264,12 @@ public final class AdaptorIndexer implements AutoCloseable {
    * The identity of an installed {@code package.json}: inode, change time (ns) and size, as
    * {@code host/resolution.js}'s {@code packageStamp}. A reinstall creates a new file, so a new stamp.
    */
-  static String stamp(Path adaptorRoot) throws IOException {
-    Path packageJson = adaptorRoot.resolve("package.json");
-    Map<String, Object> a = Files.readAttributes(packageJson, "unix:ino,ctime,size");
+  static String stamp(Path packageRoot) throws IOException {
+    return stampOf(packageRoot.resolve("package.json"));
+  }
+
+  private static String stampOf(Path file) throws IOException {
+    Map<String, Object> a = Files.readAttributes(file, "unix:ino,ctime,size");
     long ctimeNanos = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
     return a.get("ino") + ":" + ctimeNanos + ":" + a.get("size");
   }

@@ -135,6 +135,20 @@ class AdaptorIndexerIntegrationTest {
 
   @Test
   @Order(4)
+  void anIndexWhoseDependencyWasReplacedIsRebuilt() throws Exception {
+    Path dateFns = repo.resolve("node_modules/date-fns/package.json");
+    assertThat(JSON.readTree(indexFile.toFile()).path("packages").has("date-fns")).isTrue();
+    Files.copy(dateFns, dateFns.resolveSibling("package.json.copy"));
+    Files.move(dateFns.resolveSibling("package.json.copy"), dateFns, StandardCopyOption.REPLACE_EXISTING);
+    try (AdaptorIndexer indexer = indexer()) {
+      await(indexer.ensure(NAME, VERSION));
+    }
+    assertThat(JSON.readTree(indexFile.toFile()).path("packages").path("date-fns").asText())
+        .isEqualTo(AdaptorIndexer.stamp(dateFns.getParent()));
+  }
+
+  @Test
+  @Order(5)
   void aVersionThatIsNotInstalledIsNotIndexed() {
     try (AdaptorIndexer indexer = indexer()) {
       assertThat(indexer.ensure(NAME, "0.0.1")).isCompletedExceptionally();

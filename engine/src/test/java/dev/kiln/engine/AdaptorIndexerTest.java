@@ -15,6 +15,7 @@ class AdaptorIndexerTest {
   private static ObjectNode index(String from, String to) {
     ObjectNode index = new ObjectMapper().createObjectNode()
         .put("format", 1).put("alias", ALIAS).put("entry", "require").put("packageStamp", "1:2:3");
+    index.putObject("packages").put("date-fns", "4:5:6");
     index.putObject("resolutions").put(from, to);
     return index;
   }
@@ -36,6 +37,15 @@ class AdaptorIndexerTest {
       assertThatThrownBy(() -> AdaptorIndexer.check(index(from, "x.js"), ALIAS))
           .as(from).isInstanceOf(IOException.class).hasMessageContaining("outside node_modules");
     }
+  }
+
+  @Test
+  void refusesPackagesOutsideNodeModules() {
+    ObjectNode index = index("\0x", "x.js");
+    ((ObjectNode) index.get("packages")).put("../evil", "1:2:3");
+    assertThatThrownBy(() -> AdaptorIndexer.check(index, ALIAS)).hasMessageContaining("package outside node_modules");
+    index.remove("packages");
+    assertThatThrownBy(() -> AdaptorIndexer.check(index, ALIAS)).hasMessageContaining("no packages");
   }
 
   @Test

@@ -98,6 +98,8 @@ class AdaptorResolutionIndexTest {
     assertThat(index.path("entry").asText()).isEqualTo("require"); // the ES build cannot link babel-getters
     assertThat(index.path("packageStamp").asText()).matches("\\d+:\\d+:\\d+");
     assertThat(index.path("resolutions").path(ALIAS + "\0babel-getters").asText()).isEqualTo("babel-getters/index.js");
+    assertThat(index.path("packages").properties()).extracting(java.util.Map.Entry::getKey)
+        .containsExactlyInAnyOrder(ALIAS, "babel-getters");
     // the entry itself is resolved by the ES loader, not recorded as a CommonJS request
     index.path("resolutions").properties().forEach(e -> assertThat(e.getValue().asText()).doesNotStartWith("/"));
   }
@@ -141,6 +143,14 @@ class AdaptorResolutionIndexTest {
       assertThat(loaded.path("exports")).isEqualTo(expected);
       assertThat(loaded.path("logs").toString()).contains("WARN Ignoring the adaptor index").contains("instead of");
     }
+    // a package of its graph replaced since (an install or npm moving packages): a new package.json
+    writeIndex(good);
+    Path dependency = repo.resolve("node_modules/babel-getters/package.json");
+    Files.copy(dependency, dependency.resolveSibling("copy.json"));
+    Files.move(dependency.resolveSibling("copy.json"), dependency, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    JsonNode afterReplace = load();
+    assertThat(afterReplace.path("exports")).isEqualTo(expected);
+    assertThat(afterReplace.path("logs").toString()).contains("the package babel-getters was replaced or removed since");
     Files.writeString(indexFile, "{\"format\": 1, \"alias\": ");
     assertThat(load().path("logs").toString()).contains("WARN Ignoring the adaptor index");
     Files.delete(indexFile);

@@ -7,8 +7,9 @@
 // a one-off indexing process recorded (record()); run processes cannot write the repo. Replaying
 // it is guarded so that it can never give a result Node's resolver would not: entries apply only
 // to parents inside <repo>/node_modules with Node's standard lookup paths and resolve only to
-// files inside it, a recorded file that no longer exists is ignored, and an index whose
-// package.json stamp differs (the adaptor was reinstalled) or that does not parse is not used.
+// files inside it, a recorded file that no longer exists is ignored, and an index is not used
+// when it does not parse or the package.json stamp of the adaptor or of any package of its graph
+// differs (reinstalled, or moved by npm).
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -35,6 +36,17 @@ function indexLocation(root) {
 function packageStamp(root) {
   const s = fs.statSync(path.join(root, 'package.json'), { bigint: true });
   return `${s.ino}:${s.ctimeNs}:${s.size}`;
+}
+
+/**
+ * The package folder (relative to node_modules) holding a path relative to node_modules:
+ * 'date-fns/esm/index.js' → 'date-fns', 'a/node_modules/@s/b/x.js' → 'a/node_modules/@s/b'.
+ */
+function packageDir(rel) {
+  const parts = rel.split(path.sep);
+  const start = parts.lastIndexOf('node_modules') + 1;
+  const end = start + (parts[start]?.startsWith('@') ? 2 : 1);
+  return end <= parts.length && parts[end - 1] ? parts.slice(0, end).join(path.sep) : null;
 }
 
 /** A path relative to node_modules that stays inside it. */
@@ -91,7 +103,17 @@ async function record(root, load) {
   } finally {
     Module._resolveFilename = original;
   }
-  return { format: FORMAT, alias: location.alias, packageStamp: stamp, entry, resolutions };
+  // every package the graph resolved from or into: if npm or an install replaces one, the map is stale
+  const packages = {};
+  for (const [key, to] of Object.entries(resolutions)) {
+    for (const rel of [key.slice(0, key.indexOf('\0')), to]) {
+      const dir = rel && packageDir(rel);
+      if (dir && !Object.hasOwn(packages, dir) && fs.existsSync(path.join(nodeModules, dir, 'package.json'))) {
+        packages[dir] = packageStamp(path.join(nodeModules, dir));
+      }
+    }
+  }
+  return { format: FORMAT, alias: location.alias, packageStamp: stamp, entry, packages, resolutions };
 }
 
 // ---- replay (run processes) ----
@@ -121,6 +143,17 @@ function check(index, location, stamp) {
   if (index.packageStamp !== stamp) throw new Error('the adaptor was reinstalled since');
   if (!FORMATS.has(index.entry)) throw new Error(`unknown entry ${index.entry}`);
   if (typeof index.resolutions !== 'object' || index.resolutions === null) throw new Error('no resolutions');
+  if (typeof index.packages !== 'object' || index.packages === null) throw new Error('no packages');
+  for (const [dir, packageStampThen] of Object.entries(index.packages)) {
+    if (!isInside(dir)) throw new Error(`a package outside node_modules: ${JSON.stringify(dir)}`);
+    let now;
+    try {
+      now = packageStamp(path.join(location.nodeModules, dir));
+    } catch {
+      now = 'missing';
+    }
+    if (now !== packageStampThen) throw new Error(`the package ${dir} was replaced or removed since`);
+  }
   for (const [key, to] of Object.entries(index.resolutions)) {
     const cut = key.indexOf('\0');
     const from = key.slice(0, cut);
@@ -159,4 +192,4 @@ function useIndex(root, report) {
   return index;
 }
 
-module.exports = { record, useIndex, indexLocation, packageStamp };
+module.exports = { record, useIndex, indexLocation, packageStamp, packageDir };
