@@ -17,9 +17,18 @@ const path = require('node:path');
 const FORMAT = 1;
 const FORMATS = new Set(['import', 'require']);
 
-/** <repo>/node_modules/<alias> → {alias, nodeModules, file: the index}; null for any other folder. */
+/**
+ * <repo>/node_modules/<alias> → {alias, nodeModules, file: the index}; null for any other folder.
+ * Real paths, as Node's resolver gives them (a repo reached through a symbolic link still matches).
+ */
 function indexLocation(root) {
-  const parts = path.resolve(root).split(path.sep);
+  let real;
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    return null;
+  }
+  const parts = real.split(path.sep);
   const at = parts.lastIndexOf('node_modules');
   if (at < 1) return null;
   const alias = parts.slice(at + 1).join('/');
@@ -192,4 +201,4 @@ function useIndex(root, report) {
   return index;
 }
 
-module.exports = { record, useIndex, indexLocation, packageStamp, packageDir };
+module.exports = { record, useIndex };
