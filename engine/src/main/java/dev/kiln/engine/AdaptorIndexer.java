@@ -9,6 +9,7 @@ import dev.kiln.runtime.protocol.FrameType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Builds the resolution index of installed adaptors ({@code runtime}'s {@code host/resolution.js}:
@@ -101,8 +105,9 @@ public final class AdaptorIndexer implements AutoCloseable {
       return new Build(stamp, installs, CompletableFuture.supplyAsync(() -> build(alias, root, stamp), worker)
           .whenComplete((file, failure) -> {
             if (failure != null) {
+              Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
               LOG.log(System.Logger.Level.WARNING, "Could not index the adaptor " + alias
-                  + " (it loads without an index): " + failure.getMessage());
+                  + " (it loads without an index): " + cause.getMessage());
             }
           }));
     }).future();
@@ -126,7 +131,7 @@ public final class AdaptorIndexer implements AutoCloseable {
           + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions)");
       return file;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e.getMessage(), e);
+      throw new UncheckedIOException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while indexing " + alias, e);
@@ -140,13 +145,20 @@ public final class AdaptorIndexer implements AutoCloseable {
     try {
       process.getOutputStream().close();
       byte[] stdout;
-      CompletableFuture<byte[]> reading = CompletableFuture.supplyAsync(() -> readBounded(process.getInputStream()));
+      CompletableFuture<byte[]> reading = new CompletableFuture<>();
+      Thread.ofVirtual().name("kiln-adaptor-indexer-stdout").start(() -> {
+        try {
+          reading.complete(readBounded(process.getInputStream()));
+        } catch (RuntimeException e) {
+          reading.completeExceptionally(e);
+        }
+      });
       if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
         throw new IOException("the indexing process did not finish within " + TIMEOUT_MS + " ms");
       }
       try {
         stdout = reading.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         throw new IOException("cannot read the indexing process' output: " + e.getMessage(), e);
       }
       launched.stderr().awaitEnd(1_000);
@@ -175,7 +187,7 @@ public final class AdaptorIndexer implements AutoCloseable {
       }
       return bytes;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
