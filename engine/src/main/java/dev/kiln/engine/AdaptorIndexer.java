@@ -1,5 +1,6 @@
 package dev.kiln.engine;
 
+import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -199,6 +200,9 @@ public final class AdaptorIndexer implements AutoCloseable {
     if (index.path("format").asInt() != FORMAT || !alias.equals(index.path("alias").asText())) {
       throw new IOException("the index is not a format-" + FORMAT + " index of " + alias);
     }
+    if (!index.path("node").isTextual() || !index.path("javet").isTextual()) {
+      throw new IOException("the index does not say which Node made it");
+    }
     String entry = index.path("entry").asText();
     if (!entry.equals("import") && !entry.equals("require")) {
       throw new IOException("the index names an unknown build: " + entry);
@@ -240,8 +244,9 @@ public final class AdaptorIndexer implements AutoCloseable {
     try {
       JsonNode index = JSON.readTree(file.toFile());
       check(index, alias);
-      if (!stamp.equals(index.path("packageStamp").asText())) {
-        return false;
+      if (!stamp.equals(index.path("packageStamp").asText())
+          || !JavetLibLoader.LIB_VERSION.equals(index.path("javet").asText())) {
+        return false; // reinstalled, or made by the Node of another Kiln version
       }
       Path nodeModules = repoDir.resolve("node_modules");
       for (Map.Entry<String, JsonNode> e : index.get("packages").properties()) {

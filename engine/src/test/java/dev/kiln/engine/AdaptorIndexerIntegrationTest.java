@@ -103,6 +103,8 @@ class AdaptorIndexerIntegrationTest {
     JsonNode index = JSON.readTree(indexFile.toFile());
     assertThat(index.path("alias").asText()).isEqualTo(ALIAS);
     assertThat(index.path("entry").asText()).isEqualTo("require"); // its ES build does not link on Node 22.12
+    assertThat(index.path("node").asText()).isEqualTo("22.12.0");
+    assertThat(index.path("javet").asText()).isEqualTo(com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION);
     assertThat(index.path("packageStamp").asText()).isEqualTo(AdaptorIndexer.stamp(root));
     assertThat(index.path("resolutions").size()).isGreaterThan(1000);
     assertThat(Files.getPosixFilePermissions(indexFile)).extracting(Object::toString)

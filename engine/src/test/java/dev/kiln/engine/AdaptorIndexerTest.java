@@ -14,7 +14,8 @@ class AdaptorIndexerTest {
 
   private static ObjectNode index(String from, String to) {
     ObjectNode index = new ObjectMapper().createObjectNode()
-        .put("format", 1).put("alias", ALIAS).put("entry", "require").put("packageStamp", "1:2:3");
+        .put("format", 1).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
+        .put("packageStamp", "1:2:3");
     index.putObject("packages").put("date-fns", "4:5:6");
     index.putObject("resolutions").put(from, to);
     return index;
@@ -56,5 +57,8 @@ class AdaptorIndexerTest {
         .hasMessageContaining("not a format-1 index");
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("entry", "eval"), ALIAS))
         .hasMessageContaining("unknown build: eval");
+    ObjectNode noNode = index("\0x", "x.js");
+    noNode.remove("node");
+    assertThatThrownBy(() -> AdaptorIndexer.check(noNode, ALIAS)).hasMessageContaining("which Node made it");
   }
 }

@@ -1,7 +1,9 @@
 package dev.kiln.runtime;
 
+import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
@@ -50,6 +52,8 @@ public final class AdaptorIndexMain {
       halt(1);
       return;
     }
+    // the engine's check that the index was made by the Node its run processes embed
+    ((ObjectNode) report.get("index")).put("javet", JavetLibLoader.LIB_VERSION);
     out.write(new Frame(FrameType.ADAPTOR_INDEX, "{}",
         JSON.writeValueAsString(report.get("index")).getBytes(StandardCharsets.UTF_8)));
     halt(0);

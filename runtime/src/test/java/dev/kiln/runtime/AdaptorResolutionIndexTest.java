@@ -137,7 +137,8 @@ class AdaptorResolutionIndexTest {
     ((ObjectNode) outside.get("resolutions")).put(ALIAS + "\0babel-getters", "../../etc/passwd");
     ObjectNode reinstalled = good.deepCopy().put("packageStamp", "1:2:3");
     ObjectNode otherAdaptor = good.deepCopy().put("alias", "@openfn/language-fixture_1.0.0");
-    for (JsonNode bad : new JsonNode[] {outside, reinstalled, otherAdaptor}) {
+    ObjectNode otherNode = good.deepCopy().put("node", "20.0.0");
+    for (JsonNode bad : new JsonNode[] {outside, reinstalled, otherAdaptor, otherNode}) {
       writeIndex(bad);
       JsonNode loaded = load();
       assertThat(loaded.path("exports")).isEqualTo(expected);

@@ -8,8 +8,8 @@
 // it is guarded so that it can never give a result Node's resolver would not: entries apply only
 // to parents inside <repo>/node_modules with Node's standard lookup paths and resolve only to
 // files inside it, a recorded file that no longer exists is ignored, and an index is not used
-// when it does not parse or the package.json stamp of the adaptor or of any package of its graph
-// differs (reinstalled, or moved by npm).
+// when it does not parse, was made with another Node version, or the package.json stamp of the
+// adaptor or of any package of its graph differs (reinstalled, or moved by npm).
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -122,7 +122,9 @@ async function record(root, load) {
       }
     }
   }
-  return { format: FORMAT, alias: location.alias, packageStamp: stamp, entry, packages, resolutions };
+  return {
+    format: FORMAT, alias: location.alias, node: process.versions.node, packageStamp: stamp, entry, packages, resolutions,
+  };
 }
 
 // ---- replay (run processes) ----
@@ -149,6 +151,8 @@ function installMemo() {
 function check(index, location, stamp) {
   if (index?.format !== FORMAT) throw new Error(`format ${index?.format} (expected ${FORMAT})`);
   if (index.alias !== location.alias) throw new Error(`it is the index of ${index.alias}`);
+  // another Node may link the ES build, or resolve differently
+  if (index.node !== process.versions.node) throw new Error(`it was made with Node ${index.node}`);
   if (index.packageStamp !== stamp) throw new Error('the adaptor was reinstalled since');
   if (!FORMATS.has(index.entry)) throw new Error(`unknown entry ${index.entry}`);
   if (typeof index.resolutions !== 'object' || index.resolutions === null) throw new Error('no resolutions');
