@@ -24,6 +24,12 @@ const suite = {
     fs.appendFileSync(path.join(ctx.repo, 'package.json'), ' ');
     return true;
   },
+  "write an adaptor resolution index (redirect other runs' requires)": async (ctx) => {
+    const folder = path.join(ctx.repo, '.kiln', 'adaptors', '@openfn', 'language-common_3.3.4');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ format: 1, resolutions: {} }));
+    return true;
+  },
   'symlink in the run folder to / and read through it': async () => {
     fs.symlinkSync('/etc', path.join(process.cwd(), 'etc-link'));
     return fs.readFileSync(path.join(process.cwd(), 'etc-link', 'hostname'), 'utf8');

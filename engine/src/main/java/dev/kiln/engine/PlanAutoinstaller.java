@@ -21,10 +21,27 @@ public final class PlanAutoinstaller {
     String install(String specifier) throws Exception;
   }
 
+  /** Told of every adaptor version a run will load, once installed (e.g. to index it). */
+  @FunctionalInterface
+  public interface Installed {
+    void installed(String name, String version);
+  }
+
   private final Install install;
+  private final Installed installed;
 
   public PlanAutoinstaller(Install install) {
+    this(install, (name, version) -> {});
+  }
+
+  /**
+   * With {@code installed} told of each adaptor version after its install; e.g.
+   * {@code (name, version) -> indexer.ensure(name, version)} with an {@link AdaptorIndexer}, so
+   * that the next runs load it through its resolution index.
+   */
+  public PlanAutoinstaller(Install install, Installed installed) {
     this.install = install;
+    this.installed = installed;
   }
 
   /** Installs and pins the plan's adaptors; returns the failure that ends the run, or null. */
@@ -86,6 +103,7 @@ public final class PlanAutoinstaller {
       meta.put("duration", (System.nanoTime() - start) / 1_000_000);
       pinned.put(spec, name + "@" + version);
       emitter.emit(RunEvent.AUTOINSTALL_COMPLETE, meta, null);
+      tellInstalled(name, version);
       return null;
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -93,6 +111,16 @@ public final class PlanAutoinstaller {
       meta.put("message", message);
       emitter.emit(RunEvent.AUTOINSTALL_ERROR, meta, null);
       return RunFailure.autoinstall(spec, message);
+    }
+  }
+
+  /** A failure of what follows an install (e.g. indexing) is not the run's: it is logged. */
+  private void tellInstalled(String name, String version) {
+    try {
+      installed.installed(name, version);
+    } catch (RuntimeException e) {
+      System.getLogger(PlanAutoinstaller.class.getName()).log(System.Logger.Level.WARNING,
+          "After installing " + name + "@" + version + ": " + e, e);
     }
   }
 }

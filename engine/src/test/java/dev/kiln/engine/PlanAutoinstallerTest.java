@@ -38,6 +38,22 @@ class PlanAutoinstallerTest {
   }
 
   @Test
+  void isToldOfEveryInstalledAdaptorVersionAndItsFailuresAreNotTheRuns() {
+    ObjectNode plan = (ObjectNode) RecordingListener.json("{\"steps\":["
+        + "{\"id\":\"a\",\"adaptors\":[\"@openfn/language-common\", \"@openfn/language-http@local\"]},"
+        + "{\"id\":\"b\",\"adaptor\":\"@openfn/language-http@7\"}]}");
+    List<String> told = new ArrayList<>();
+    RunFailure failure = new PlanAutoinstaller(spec -> spec.contains("http") ? "7.2.10" : "3.3.4", (name, version) -> {
+      told.add(name + "@" + version);
+      throw new IllegalStateException("indexing is broken");
+    }).install(plan, new RunEmitter(listener, "p"));
+
+    assertThat(failure).isNull();
+    assertThat(told).containsExactly("@openfn/language-common@3.3.4", "@openfn/language-http@7.2.10");
+    assertThat(listener.ofType(RunEvent.AUTOINSTALL_COMPLETE)).hasSize(2);
+  }
+
+  @Test
   void aFailedInstallIsAnAutoinstallError() {
     ObjectNode plan = (ObjectNode) RecordingListener.json(
         "{\"steps\":[{\"adaptors\":[\"@openfn/language-common@99.0.0\"]}]}");

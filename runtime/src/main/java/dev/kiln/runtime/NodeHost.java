@@ -137,18 +137,34 @@ final class NodeHost implements AutoCloseable {
    * @return null when loaded, else why not (the run's own import will report it properly)
    */
   String preload(String adaptorRoot) {
+    String meta = callAndAwaitReport("preload", adaptorRoot);
+    return meta == null ? "the import never settled" : "{}".equals(meta) ? null : meta;
+  }
+
+  /**
+   * Loads an installed adaptor (its folder) without any resolution index, recording one (the
+   * indexing process, {@link AdaptorIndexMain}).
+   *
+   * @return {@code {"index": {...}}} or {@code {"error": "..."}} as JSON
+   */
+  String recordAdaptorIndex(String adaptorRoot) {
+    String meta = callAndAwaitReport("recordAdaptorIndex", adaptorRoot);
+    return meta != null ? meta : "{\"error\":\"the import never settled\"}";
+  }
+
+  /** Calls a host function that reports through {@code stepDone}; its meta, or null if it never does. */
+  private String callAndAwaitReport(String function, String argument) {
     bridge.stepDone(null, null);
-    call("preload", adaptorRoot);
+    call(function, argument);
     while (bridge.pending == null) {
       if (!runtime.await(V8AwaitMode.RunOnce) && bridge.pending == null) {
         runtime.await(V8AwaitMode.RunNoWait);
         if (bridge.pending == null) {
-          return "the import never settled";
+          return null;
         }
       }
     }
-    String meta = bridge.pending.metaJson();
-    return "{}".equals(meta) ? null : meta;
+    return bridge.pending.metaJson();
   }
 
   /**

@@ -15,6 +15,8 @@ public final class FrameType {
   public static final String LOG = "log";
   public static final String WORKFLOW_COMPLETE = "workflow-complete";
   public static final String WORKFLOW_ERROR = "workflow-error";
+  /** indexing process → engine: the resolution index of one adaptor (body: its JSON). */
+  public static final String ADAPTOR_INDEX = "adaptor-index";
 
   private FrameType() {}
 }

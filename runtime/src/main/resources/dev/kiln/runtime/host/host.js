@@ -4,7 +4,7 @@
 const { createLogger } = require('./logger.js');
 const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
-const { parseRegex, preloadAdaptor } = require('./linker.js');
+const { parseRegex, preloadAdaptor, recordAdaptorIndex } = require('./linker.js');
 const { lockDown } = require('./lockdown.js');
 
 /**
@@ -122,6 +122,17 @@ function createHost(bridge) {
       steps.run(step, inputText ?? undefined).then(
         ([meta, text]) => finish(meta, text),
         (e) => finish({ outcome: 'fatal', fatal: { type: 'RuntimeCrash', message: String(e?.message ?? e), severity: 'crash' } }),
+      );
+    },
+
+    /**
+     * Loads an adaptor folder, recording its resolution index (the indexing process only); reports
+     * through bridge.stepDone({index} | {error}).
+     */
+    recordAdaptorIndex(root) {
+      recordAdaptorIndex(root).then(
+        (index) => bridge.stepDone(JSON.stringify({ index }), null),
+        (e) => bridge.stepDone(JSON.stringify({ error: String(e?.stack ?? e) }), null),
       );
     },
   };

@@ -8,6 +8,7 @@ const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 const { importError } = require('./errors.js');
 const helpers = require('./helpers.js');
+const { useIndex, record } = require('./resolution.js');
 
 /** '/abc/ig' → /abc/ig; 'abc' → /abc/ (spec §3.1 parseRegex). */
 function parseRegex(text) {
@@ -109,14 +110,31 @@ function isCjsOnlyResolutionError(e) {
   return e?.code === 'ERR_MODULE_NOT_FOUND' && /Did you mean to import/.test(e.message);
 }
 
-async function importEntry(entry, log) {
+/**
+ * Imports an adaptor entry; resolves to `{namespace, build}` where build is the one loaded
+ * ('import': the ES build, 'require': the CommonJS one). `build: 'require'` (from the adaptor's
+ * index: its ES build is known not to link) goes straight to the CommonJS build.
+ */
+async function importEntry(entry, log, build) {
+  const load = (file) => import(pathToFileURL(file).href);
+  if (build === 'require' && entry.requirePath) return { namespace: await load(entry.requirePath), build };
   try {
-    return await import(pathToFileURL(entry.path).href);
+    return { namespace: await load(entry.path), build: 'import' };
   } catch (e) {
     if (!entry.requirePath || !(isCjsNamedExportError(e) || isCjsOnlyResolutionError(e))) throw e;
     log?.debug?.(`Loading ${entry.requirePath} instead of ${entry.path} (${e.message.split('\n')[0]})`);
-    return import(pathToFileURL(entry.requirePath).href);
+    return { namespace: await load(entry.requirePath), build: 'require' };
   }
+}
+
+/**
+ * Imports the adaptor installed in `root` with its resolution index when it has a usable one
+ * (resolution.js), else as without; resolves to its namespace.
+ */
+async function importAdaptor(root, entry, log) {
+  const index = useIndex(root, (why) => log?.warn?.(why));
+  if (index) log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build)`);
+  return (await importEntry(entry, log, index?.entry)).namespace;
 }
 
 /** Exports of a namespace as seen by the job, with the reference's CJS interop. */
@@ -148,13 +166,14 @@ function createLinker({ modules = {}, repo, whitelist = [], log }) {
     }
     if (specifier === '@openfn/runtime') return syntheticModule(helpers, context);
     let entry;
+    let root = null;
     if (path.isAbsolute(specifier) && specifier.endsWith('.js')) {
       entry = { path: specifier };
     } else {
       const { name, version: specVersion } = getNameAndVersion(specifier);
       const options = modules[specifier] ?? modules[name] ?? {};
       const version = options.version ?? specVersion;
-      const root = options.path ?? (repo ? getModulePath(name, version, repo) : null);
+      root = options.path ?? (repo ? getModulePath(name, version, repo) : null);
       if (!root) throw importError(`Failed to import module "${specifier}"`);
       try {
         entry = getModuleEntryPoint(root);
@@ -164,7 +183,7 @@ function createLinker({ modules = {}, repo, whitelist = [], log }) {
     }
     let namespace;
     try {
-      namespace = await importEntry(entry, log);
+      namespace = root ? await importAdaptor(root, entry, log) : (await importEntry(entry, log)).namespace;
     } catch (e) {
       throw importError(`Failed to import module ${specifier} from ${entry.path} (${e.message})`);
     }
@@ -180,9 +199,18 @@ function createLinker({ modules = {}, repo, whitelist = [], log }) {
  * known: a warm run process serves one run, so the run still gets instances nobody else used.
  */
 async function preloadAdaptor(root) {
-  await importEntry(getModuleEntryPoint(root));
+  await importAdaptor(root, getModuleEntryPoint(root));
+}
+
+/**
+ * Loads the adaptor installed in `root` the way a run would, without any index, recording its
+ * resolution index (the indexing process: AdaptorIndexMain). Resolves to the index object.
+ */
+function recordAdaptorIndex(root) {
+  const entry = getModuleEntryPoint(root);
+  return record(root, async () => (await importEntry(entry)).build);
 }
 
 module.exports = {
-  createLinker, preloadAdaptor, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
+  createLinker, preloadAdaptor, recordAdaptorIndex, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
 };

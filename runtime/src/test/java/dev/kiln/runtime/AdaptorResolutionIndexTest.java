@@ -1,0 +1,173 @@
+package dev.kiln.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.caoccao.javet.exceptions.JavetException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The adaptor resolution index (host/resolution.js, linker.js): recorded in one fresh runtime,
+ * replayed in others, on a copy of the fixture repo. Every load happens in its own runtime.
+ */
+@Tag("integration")
+class AdaptorResolutionIndexTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ALIAS = "@openfn/language-dualbuild_1.0.0";
+  private static final String SPECIFIER = "@openfn/language-dualbuild@1.0.0";
+
+  @TempDir
+  Path repo;
+  private Path root;
+  private Path indexFile;
+
+  @BeforeEach
+  void copyTheFixtureRepo() throws IOException {
+    Path source = Fixtures.repo();
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path to = repo.resolve(source.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    root = repo.resolve("node_modules").resolve(ALIAS);
+    indexFile = repo.resolve(".kiln/adaptors").resolve(ALIAS).resolve("index.json");
+  }
+
+  /** Evaluates {@code expression} in a fresh Node runtime with the host files; returns its JSON. */
+  private static JsonNode inFreshRuntime(String expression) {
+    try (HostScripts js = new HostScripts()) {
+      String result = js.eval(expression);
+      assertThat(result).doesNotStartWith("THROWN");
+      return JSON.readTree(result);
+    } catch (JavetException | IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private ObjectNode record() {
+    return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(root.toString()) + ")");
+  }
+
+  /** The adaptor as a job sees it (export names → values, functions called), and the linker's log. */
+  private JsonNode load() {
+    return inFreshRuntime("""
+        (async () => {
+          const logs = [];
+          const log = { debug: (m) => logs.push(m), info: () => {}, warn: (m) => logs.push('WARN ' + m) };
+          const link = hostRequire('linker.js').createLinker({ repo: %s, whitelist: [], log });
+          const module = await link('%s', require('node:vm').createContext());
+          await module.link(() => {});
+          await module.evaluate();
+          const exports = {};
+          for (const [name, value] of Object.entries(module.namespace)) {
+            exports[name] = typeof value === 'function' ? 'function → ' + value() : value;
+          }
+          return { exports, logs };
+        })()""".formatted(JSON.valueToTree(repo.toString()), SPECIFIER));
+  }
+
+  private void writeIndex(JsonNode index) {
+    try {
+      Files.createDirectories(indexFile.getParent());
+      Files.writeString(indexFile, JSON.writeValueAsString(index));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void recordsWhichBuildLoadsAndTheCommonJsResolutionsInsideNodeModules() {
+    ObjectNode index = record();
+    assertThat(index.path("format").asInt()).isEqualTo(1);
+    assertThat(index.path("alias").asText()).isEqualTo(ALIAS);
+    assertThat(index.path("entry").asText()).isEqualTo("require"); // the ES build cannot link babel-getters
+    assertThat(index.path("packageStamp").asText()).matches("\\d+:\\d+:\\d+");
+    assertThat(index.path("resolutions").path(ALIAS + "\0babel-getters").asText()).isEqualTo("babel-getters/index.js");
+    assertThat(index.path("packages").properties()).extracting(java.util.Map.Entry::getKey)
+        .containsExactlyInAnyOrder(ALIAS, "babel-getters");
+    // the entry itself is resolved by the ES loader, not recorded as a CommonJS request
+    index.path("resolutions").properties().forEach(e -> assertThat(e.getValue().asText()).doesNotStartWith("/"));
+  }
+
+  @Test
+  void loadingWithTheIndexGivesTheSameExportsAsWithout() {
+    JsonNode without = load();
+    writeIndex(record());
+    JsonNode with = load();
+    assertThat(with.path("exports")).isEqualTo(without.path("exports"));
+    assertThat(without.path("exports").path("build").asText()).isEqualTo("cjs");
+    assertThat(without.path("logs").toString()).contains("instead of").doesNotContain("resolution index");
+    assertThat(with.path("logs").toString())
+        .contains("Loading " + ALIAS + " with its resolution index (require build)")
+        .doesNotContain("instead of"); // no failed attempt at the ES build
+  }
+
+  @Test
+  void theIndexAnswersRequiresUntilTheRecordedFileIsGone() throws IOException {
+    ObjectNode index = record();
+    // an index pointing babel-getters elsewhere inside node_modules is followed: only the engine may write it
+    Files.writeString(repo.resolve("node_modules/babel-getters/other.js"), "exports.greet = () => 'from the index';");
+    ((ObjectNode) index.get("resolutions")).put(ALIAS + "\0babel-getters", "babel-getters/other.js");
+    writeIndex(index);
+    assertThat(load().path("exports").path("hello").asText()).isEqualTo("function → from the index");
+    Files.delete(repo.resolve("node_modules/babel-getters/other.js"));
+    assertThat(load().path("exports").path("hello").asText()).isEqualTo("function → hello"); // Node's resolver again
+  }
+
+  @Test
+  void anUnusableIndexIsIgnoredWithAWarning() throws IOException {
+    JsonNode expected = load().path("exports");
+    ObjectNode good = record();
+    ObjectNode outside = good.deepCopy();
+    ((ObjectNode) outside.get("resolutions")).put(ALIAS + "\0babel-getters", "../../etc/passwd");
+    ObjectNode reinstalled = good.deepCopy().put("packageStamp", "1:2:3");
+    ObjectNode otherAdaptor = good.deepCopy().put("alias", "@openfn/language-fixture_1.0.0");
+    ObjectNode otherNode = good.deepCopy().put("node", "20.0.0");
+    for (JsonNode bad : new JsonNode[] {outside, reinstalled, otherAdaptor, otherNode}) {
+      writeIndex(bad);
+      JsonNode loaded = load();
+      assertThat(loaded.path("exports")).isEqualTo(expected);
+      assertThat(loaded.path("logs").toString()).contains("WARN Ignoring the adaptor index").contains("instead of");
+    }
+    // a package of its graph replaced since (an install or npm moving packages): a new package.json
+    writeIndex(good);
+    Path dependency = repo.resolve("node_modules/babel-getters/package.json");
+    Files.copy(dependency, dependency.resolveSibling("copy.json"));
+    Files.move(dependency.resolveSibling("copy.json"), dependency, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    JsonNode afterReplace = load();
+    assertThat(afterReplace.path("exports")).isEqualTo(expected);
+    assertThat(afterReplace.path("logs").toString()).contains("the package babel-getters was replaced or removed since");
+    Files.writeString(indexFile, "{\"format\": 1, \"alias\": ");
+    assertThat(load().path("logs").toString()).contains("WARN Ignoring the adaptor index");
+    Files.delete(indexFile);
+    assertThat(load().path("logs").toString()).doesNotContain("Ignoring").doesNotContain("resolution index");
+  }
+
+  @Test
+  void aPreloadUsesTheIndex() {
+    writeIndex(record());
+    JsonNode result = inFreshRuntime("""
+        (async () => {
+          const Module = require('node:module');
+          const { preloadAdaptor } = hostRequire('linker.js');
+          await preloadAdaptor(%s);
+          return { wrapped: Module._resolveFilename.name };
+        })()""".formatted(JSON.valueToTree(root.toString())));
+    assertThat(result.path("wrapped").asText()).isEqualTo("indexedResolveFilename");
+  }
+}
