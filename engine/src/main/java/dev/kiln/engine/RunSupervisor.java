@@ -40,6 +40,8 @@ public final class RunSupervisor implements AutoCloseable {
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
   private final RunProcessPool processes;
+  /** Builds the resolution indexes of installed adaptors; closed with the supervisor (or null). */
+  private final AdaptorIndexer indexer;
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
@@ -55,17 +57,23 @@ public final class RunSupervisor implements AutoCloseable {
    */
   public RunSupervisor(
       Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
+    this(repoDir, autoinstaller, launcher, warmSpare, null);
+  }
+
+  private RunSupervisor(Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher,
+      boolean warmSpare, AdaptorIndexer indexer) {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
     this.processes = new RunProcessPool(launcher, warmSpare);
+    this.indexer = indexer;
     scheduler.scheduleWithFixedDelay(processes::stopIdle, 10, 10, TimeUnit.SECONDS);
   }
 
   /**
    * A supervisor with the default parts: adaptors installed from the npm registry (as
    * {@code npm_config_registry} / {@code .npmrc} say) into {@code repoDir}, run processes started
-   * with this JVM's JDK and class path; with {@code warmSpare}, one process is kept starting
-   * ahead of the next run.
+   * with this JVM's JDK and class path; with {@code warmSpare} (a worker), run processes are
+   * pooled and every installed adaptor gets its resolution index ({@link AdaptorIndexer}).
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare) {
     return create(repoDir, warmSpare, null);
@@ -86,10 +94,13 @@ public final class RunSupervisor implements AutoCloseable {
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs, List<Path> moreReadDirs) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
+    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(repoDir, moreReadDirs, runAs);
+    // a one-shot command would mostly abandon an index build when it ends: only a worker indexes
+    AdaptorIndexer indexer = warmSpare ? AdaptorIndexer.lockedDown(sandbox) : null;
     return new RunSupervisor(repoDir,
-        new PlanAutoinstaller(spec -> installer.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repoDir, moreReadDirs, runAs)),
-        warmSpare);
+        new PlanAutoinstaller(spec -> installer.install(spec).version(),
+            indexer == null ? (name, version) -> { } : indexer::ensure),
+        RunProcessLauncher.ofCurrentJvm().lockedDown(sandbox), warmSpare, indexer);
   }
 
   /** Run processes started and waiting for a run, for the worker's metrics. */
@@ -284,6 +295,9 @@ public final class RunSupervisor implements AutoCloseable {
   /** Stops watching and kills the run processes still running (their runs end as crashed). */
   @Override
   public void close() {
+    if (indexer != null) {
+      indexer.close();
+    }
     processes.close();
     live.forEach(Process::destroyForcibly);
     scheduler.shutdownNow();
