@@ -7,11 +7,9 @@ import dev.kiln.lightning.phoenix.PhoenixChannel;
 import dev.kiln.lightning.phoenix.PhoenixSocket;
 import dev.kiln.lightning.phoenix.Reply;
 import dev.kiln.lightning.phoenix.SocketOptions;
-import dev.kiln.lightning.protocol.ClaimReply;
 import dev.kiln.lightning.protocol.ClaimReply.ClaimedRun;
 import dev.kiln.lightning.protocol.ClaimRequest;
 import dev.kiln.lightning.protocol.Events;
-import dev.kiln.lightning.protocol.LightningJson;
 import dev.kiln.lightning.protocol.QueueJoin;
 import dev.kiln.lightning.token.RunTokenVerifier;
 import dev.kiln.lightning.token.TokenException;
@@ -42,6 +40,11 @@ import java.util.logging.Logger;
 public final class WorkerService {
   private static final Logger LOG = Logger.getLogger(WorkerService.class.getName());
   static final String API_VERSION = "1.2";
+  /**
+   * How long after the claim timeout a claim's reply is still awaited (Lightning's run join
+   * timeout: a claimed run whose channel is not joined by then goes back to the queue).
+   */
+  static final Duration LATE_CLAIM_WINDOW = Duration.ofSeconds(30);
 
   private final WorkerConfig config;
   private final String workerId = "kiln-" + UUID.randomUUID().toString().substring(0, 8);
@@ -70,7 +73,8 @@ public final class WorkerService {
     String version = KilnVersions.kiln();
     this.versions = Map.of("worker", version, "engine", version);
     for (Workloop workloop : config.workloops()) {
-      loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs()));
+      loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs(),
+          config.claimTimeoutMs()));
     }
     this.metrics = new WorkerMetrics(supervisor::readyProcesses);
     this.http = new HealthAndClaimEndpoints(config.port(), this::claimAll, metrics::scrape);
@@ -110,7 +114,7 @@ public final class WorkerService {
     }
     WorkerService service = new WorkerService(config, supervisor, preparer);
     service.connect();
-    service.recovered = new RestartRecovery(config, service::runTopic).start();
+    service.recovered = new RestartRecovery(config, service::runTopic, service.metrics::eventResent).start();
     return service;
   }
 
@@ -162,18 +166,54 @@ public final class WorkerService {
       return CompletableFuture.completedFuture(List.of());
     }
     ClaimRequest request = new ClaimRequest(1, config.workerName(), workloop.queues());
-    return metrics.claim(queue.push(Events.CLAIM, request, Duration.ofMillis(config.claimTimeoutMs())).thenApply(reply -> {
+    long sent = System.nanoTime();
+    Duration wait = Duration.ofMillis(config.claimTimeoutMs()).plus(LATE_CLAIM_WINDOW);
+    return metrics.claim(queue.push(Events.CLAIM, request, wait).thenApply(reply -> {
       if (reply.status() == Reply.Status.TIMEOUT) {
-        LOG.warning("TIMEOUT on claim. Runs may be lost.");
+        LOG.warning("claim not answered within " + wait.toSeconds() + " s (claim timeout "
+            + config.claimTimeoutMs() / 1000.0 + " s + " + LATE_CLAIM_WINDOW.toSeconds() + " s): runs Lightning"
+            + " may have claimed for it go back to the queue once their join timeout passes");
       }
       if (!reply.isOk()) {
         throw new IllegalStateException(reply.describe(Events.CLAIM));
       }
-      JsonNode response = reply.response();
-      List<ClaimedRun> runs = response == null || !response.has("runs") ? List.of()
-          : LightningJson.read(response, ClaimReply.class).runs();
-      return verified(runs == null ? List.of() : runs);
+      List<ClaimedRun> runs = claimedRuns(reply.response());
+      long tookMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+      if (tookMs > config.claimTimeoutMs() && !runs.isEmpty()) {
+        LOG.warning("a claim was answered after " + tookMs + " ms, later than the claim timeout ("
+            + config.claimTimeoutMs() + " ms): its " + runs.size() + " run(s) start in the slot it kept");
+      }
+      return verified(runs);
     }));
+  }
+
+  /**
+   * The runs of a claim reply. A reply of another shape is logged and taken as empty; a run entry
+   * without a text {@code id} and {@code token} cannot be joined, so it is logged and skipped.
+   */
+  static List<ClaimedRun> claimedRuns(JsonNode response) {
+    JsonNode runs = response == null ? null : response.get("runs");
+    if (runs == null || runs.isNull()) {
+      return List.of();
+    }
+    if (!runs.isArray()) {
+      LOG.warning("ignored a claim reply whose runs is not a list: " + abbreviated(response));
+      return List.of();
+    }
+    List<ClaimedRun> claimed = new ArrayList<>();
+    for (JsonNode run : runs) {
+      if (run.path("id").isTextual() && run.path("token").isTextual()) {
+        claimed.add(new ClaimedRun(run.get("id").asText(), run.get("token").asText()));
+      } else {
+        LOG.warning("ignored a claimed run without a text id and token (it cannot be joined): " + abbreviated(run));
+      }
+    }
+    return claimed;
+  }
+
+  private static String abbreviated(JsonNode node) {
+    String text = node.toString();
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
   }
 
   /**
@@ -210,7 +250,8 @@ public final class WorkerService {
   }
 
   private RunTopic runTopic(String runId, String runToken) {
-    return new ChannelRunTopic(socket, runId, runToken, Duration.ofMillis(config.messageTimeoutMs()));
+    return new ChannelRunTopic(socket, runId, runToken, Duration.ofMillis(config.messageTimeoutMs()),
+        metrics::eventResent);
   }
 
   /** Completes when the runs a previous worker left in the data folder were reported (true) or given up. */
