@@ -224,6 +224,7 @@ class FaultSuiteIntegrationTest {
   @Test
   void malformedAndUnexpectedFramesFromTheServer() throws Exception {
     String scenario = "malformed and unexpected frames from the server (phx_error, phx_close mid-run)";
+    // 2 runs hit by the faults, 3 healthy ones beside them, 1 submitted after worker:queue was closed
     Path dir = Files.createTempDirectory("kiln-fault-frames");
     DevServer server = server(dir, 0);
     open.add(server);
@@ -255,6 +256,8 @@ class FaultSuiteIntegrationTest {
     }
     faults.sendOnChannel("run:" + targets.get(0), null, "phx_error", JSON.createObjectNode());
     faults.sendOnChannel("run:" + targets.get(1), null, "phx_close", JSON.createObjectNode());
+    faults.sendOnChannel("worker:queue", null, "phx_close", JSON.createObjectNode());
+    healthy.add(platform.submit(oneJob(HEALTHY)));
 
     for (String id : targets) {
       List<DevPlatform.Event> events = ended(scenario, platform, id);
@@ -265,7 +268,8 @@ class FaultSuiteIntegrationTest {
     for (String id : healthy) {
       assertThat(last(ended(scenario, platform, id)).payload().path("reason").asText()).isEqualTo("success");
     }
-    assertThat(worker.output()).contains("ignored a malformed frame").doesNotContain("disconnected from");
+    assertThat(worker.output()).contains("ignored a malformed frame").contains("joining it again")
+        .doesNotContain("disconnected from");
     assertThat(server.workerConnections()).isEqualTo(1);
     assertThat(server.sweepLostRuns()).isEmpty();
   }

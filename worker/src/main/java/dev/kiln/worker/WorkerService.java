@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.engine.RunSupervisor;
+import dev.kiln.lightning.phoenix.ChannelState;
 import dev.kiln.lightning.phoenix.ConnectionListener;
 import dev.kiln.lightning.phoenix.PhoenixChannel;
 import dev.kiln.lightning.phoenix.PhoenixSocket;
@@ -56,7 +57,8 @@ public final class WorkerService {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("kiln-claim-timer").unstarted(r));
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final PhoenixSocket socket;
-  private final PhoenixChannel queue;
+  private final QueueJoin queueJoin;
+  private volatile PhoenixChannel queue;
   private final HealthAndClaimEndpoints http;
   private final WorkerMetrics metrics;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -86,7 +88,7 @@ public final class WorkerService {
         SocketOptions.defaults(params).withDefaultPushTimeout(Duration.ofMillis(config.messageTimeoutMs())));
     Map<String, Integer> queues = new LinkedHashMap<>();
     config.workloops().forEach(w -> queues.merge(w.queueKey(), w.capacity(), Integer::sum));
-    this.queue = socket.channel(Events.WORKER_QUEUE, new QueueJoin(config.capacity(), queues));
+    this.queueJoin = new QueueJoin(config.capacity(), queues);
   }
 
   /** Starts a worker with the default engine (adaptors installed into {@code config.repoDir()}). */
@@ -121,13 +123,6 @@ public final class WorkerService {
   private void connect() {
     LOG.info("worker " + workerId + " listening on http://0.0.0.0:" + http.port() + ", connecting to "
         + config.lightningUrl() + " with capacity " + config.capacity());
-    queue.on(Events.WORK_AVAILABLE, payload -> claimAll());
-    queue.onJoin(reply -> {
-      LOG.info("joined " + Events.WORKER_QUEUE + " at " + config.lightningUrl());
-      if (config.loop() && !draining.get()) {
-        loops.forEach(ClaimLoop::start);
-      }
-    });
     socket.addConnectionListener(new ConnectionListener() {
       @Override
       public void connected() {
@@ -142,7 +137,32 @@ public final class WorkerService {
       }
     });
     socket.connect();
-    queue.join(Duration.ofMillis(config.claimTimeoutMs()));
+    queue = openQueue();
+  }
+
+  /** Joins {@code worker:queue}: claim loops (re)start on every join, {@code work-available} claims. */
+  private PhoenixChannel openQueue() {
+    PhoenixChannel channel = socket.channel(Events.WORKER_QUEUE, queueJoin);
+    channel.on(Events.WORK_AVAILABLE, payload -> claimAll());
+    channel.onJoin(reply -> {
+      LOG.info("joined " + Events.WORKER_QUEUE + " at " + config.lightningUrl());
+      if (config.loop() && !draining.get()) {
+        loops.forEach(ClaimLoop::start);
+      }
+    });
+    channel.join(Duration.ofMillis(config.claimTimeoutMs()));
+    return channel;
+  }
+
+  /**
+   * The server closed {@code worker:queue} ({@code phx_close}) while the worker still claims: it is
+   * joined again, once however many claims saw it closed (the reference stops claiming for good).
+   */
+  private synchronized void reopenQueue(PhoenixChannel closed) {
+    if (queue == closed && !draining.get() && socket.isConnected()) {
+      LOG.warning("the server closed " + Events.WORKER_QUEUE + "; joining it again");
+      queue = openQueue();
+    }
   }
 
   /** The HTTP port (useful with port 0). */
@@ -165,10 +185,15 @@ public final class WorkerService {
     if (draining.get() || !socket.isConnected()) {
       return CompletableFuture.completedFuture(List.of());
     }
+    PhoenixChannel channel = queue;
+    if (channel.state() == ChannelState.CLOSED) {
+      reopenQueue(channel);
+      return CompletableFuture.completedFuture(List.of());
+    }
     ClaimRequest request = new ClaimRequest(1, config.workerName(), workloop.queues());
     long sent = System.nanoTime();
     Duration wait = Duration.ofMillis(config.claimTimeoutMs()).plus(LATE_CLAIM_WINDOW);
-    return metrics.claim(queue.push(Events.CLAIM, request, wait).thenApply(reply -> {
+    return metrics.claim(channel.push(Events.CLAIM, request, wait).thenApply(reply -> {
       if (reply.status() == Reply.Status.TIMEOUT) {
         LOG.warning("claim not answered within " + wait.toSeconds() + " s (claim timeout "
             + config.claimTimeoutMs() / 1000.0 + " s + " + LATE_CLAIM_WINDOW.toSeconds() + " s): runs Lightning"
