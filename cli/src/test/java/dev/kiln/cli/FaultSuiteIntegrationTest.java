@@ -16,6 +16,10 @@ import dev.kiln.devserver.DevServer;
 import dev.kiln.devserver.DevServerConfig;
 import dev.kiln.devserver.SocketFaults;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +32,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -167,6 +173,7 @@ class FaultSuiteIntegrationTest {
       assertThat(logs(events).stream().map(LightningPlans::text)).contains("before", "after");
       assertThat(all(events, "step:complete")).hasSize(1);
     }
+    assertThat(metric(worker, "kiln_worker_reconnects_total")).isGreaterThanOrEqualTo(1);
     assertThat(again.sweepLostRuns()).isEmpty();
   }
 
@@ -271,7 +278,19 @@ class FaultSuiteIntegrationTest {
     assertThat(worker.output()).contains("ignored a malformed frame").contains("joining it again")
         .doesNotContain("disconnected from");
     assertThat(server.workerConnections()).isEqualTo(1);
+    assertThat(metric(worker, "kiln_worker_events_resent_total")).as("pushes sent again after phx_error / phx_close")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metric(worker, "kiln_worker_reconnects_total")).isZero();
     assertThat(server.sweepLostRuns()).isEmpty();
+  }
+
+  /** A counter's value on the worker's {@code GET /metrics}. */
+  private static double metric(KilnProcess worker, String name) throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + worker.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+    assertThat(value.find()).as("%s in /metrics:%n%s", name, text).isTrue();
+    return Double.parseDouble(value.group(1));
   }
 
   @Test
