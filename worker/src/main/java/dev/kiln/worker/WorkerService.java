@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -136,8 +137,8 @@ public final class WorkerService {
         loops.forEach(ClaimLoop::stop);
       }
     });
+    queue = openQueue(); // joins once the socket is up
     socket.connect();
-    queue = openQueue();
   }
 
   /** Joins {@code worker:queue}: claim loops (re)start on every join, {@code work-available} claims. */
@@ -203,7 +204,7 @@ public final class WorkerService {
         throw new IllegalStateException(reply.describe(Events.CLAIM));
       }
       List<ClaimedRun> runs = claimedRuns(reply.response());
-      long tookMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
       if (tookMs > config.claimTimeoutMs() && !runs.isEmpty()) {
         LOG.warning("a claim was answered after " + tookMs + " ms, later than the claim timeout ("
             + config.claimTimeoutMs() + " ms): its " + runs.size() + " run(s) start in the slot it kept");
