@@ -9,10 +9,17 @@ import static dev.kiln.cli.LightningPlans.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.devserver.DevServer;
 import dev.kiln.devserver.DevServerConfig;
+import dev.kiln.devserver.SocketFaults;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +32,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,6 +49,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @Tag("faults")
 class FaultSuiteIntegrationTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(180);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HEALTHY = "export default [async s => { await new Promise(r => setTimeout(r, 1500));"
       + " return { data: { healthy: true } }; }];";
   private static final Map<String, Map<String, Integer>> TABLE = new LinkedHashMap<>();
@@ -163,6 +173,7 @@ class FaultSuiteIntegrationTest {
       assertThat(logs(events).stream().map(LightningPlans::text)).contains("before", "after");
       assertThat(all(events, "step:complete")).hasSize(1);
     }
+    assertThat(metric(worker, "kiln_worker_reconnects_total")).isGreaterThanOrEqualTo(1);
     assertThat(again.sweepLostRuns()).isEmpty();
   }
 
@@ -214,6 +225,94 @@ class FaultSuiteIntegrationTest {
         assertThat(complete.path("error_type").asText("")).as(run.getKey()).isNotEmpty();
       }
     }
+    assertThat(server.sweepLostRuns()).isEmpty();
+  }
+
+  @Test
+  void malformedAndUnexpectedFramesFromTheServer() throws Exception {
+    String scenario = "malformed and unexpected frames from the server (phx_error, phx_close mid-run)";
+    // 2 runs hit by the faults, 3 healthy ones beside them, 1 submitted after worker:queue was closed
+    Path dir = Files.createTempDirectory("kiln-fault-frames");
+    DevServer server = server(dir, 0);
+    open.add(server);
+    KilnProcess worker = worker(server, dir.resolve("worker-data"));
+    DevPlatform platform = DevPlatform.of(server, worker);
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      targets.add(platform.submit(oneJob("export default [async s => { console.log('before');"
+          + " await new Promise(r => setTimeout(r, 4000)); console.log('after'); return { data: { survived: true } }; }];")));
+    }
+    List<String> healthy = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      healthy.add(platform.submit(oneJob(HEALTHY)));
+    }
+    for (String id : targets) {
+      platform.awaitEvent(id, "step:start", TIMEOUT);
+    }
+    SocketFaults faults = server.socketFaults();
+    faults.sendRaw("this is not JSON");
+    faults.sendRaw("[1, 2, 3]");
+    faults.sendRaw("{\"topic\": \"worker:queue\"}");
+    faults.sendOnChannel("worker:queue", null, "surprise:event", JSON.createObjectNode());
+    faults.sendOnChannel("worker:queue", "987654", "phx_reply", JSON.readTree("{\"status\":\"ok\",\"response\":{}}"));
+    faults.replaceReplies("run:log", List.of(TextNode.valueOf("surprise"), JSON.readTree("[1, 2]"),
+        JSON.readTree("{\"response\": {\"no\": \"status\"}}"), JSON.readTree("{\"status\": \"ok\"}")));
+    for (String id : targets) {
+      faults.sendOnChannel("run:" + id, "987655", "phx_reply", JSON.readTree("{\"status\":\"ok\",\"response\":{}}"));
+      faults.sendOnChannel("run:" + id, null, "surprise:event", JSON.createObjectNode().put("x", 1));
+    }
+    faults.sendOnChannel("run:" + targets.get(0), null, "phx_error", JSON.createObjectNode());
+    faults.sendOnChannel("run:" + targets.get(1), null, "phx_close", JSON.createObjectNode());
+    faults.sendOnChannel("worker:queue", null, "phx_close", JSON.createObjectNode());
+    healthy.add(platform.submit(oneJob(HEALTHY)));
+
+    for (String id : targets) {
+      List<DevPlatform.Event> events = ended(scenario, platform, id);
+      assertThat(last(events).payload().path("reason").asText()).isEqualTo("success");
+      assertThat(logs(events).stream().map(LightningPlans::text)).contains("before", "after");
+      assertThat(all(events, "step:complete")).hasSize(1);
+    }
+    for (String id : healthy) {
+      assertThat(last(ended(scenario, platform, id)).payload().path("reason").asText()).isEqualTo("success");
+    }
+    assertThat(worker.output()).contains("ignored a malformed frame").contains("joining it again")
+        .doesNotContain("disconnected from");
+    assertThat(server.workerConnections()).isEqualTo(1);
+    assertThat(metric(worker, "kiln_worker_events_resent_total")).as("pushes sent again after phx_error / phx_close")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metric(worker, "kiln_worker_reconnects_total")).isZero();
+    assertThat(server.sweepLostRuns()).isEmpty();
+  }
+
+  /** A counter's value on the worker's {@code GET /metrics}. */
+  private static double metric(KilnProcess worker, String name) throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + worker.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+    assertThat(value.find()).as("%s in /metrics:%n%s", name, text).isTrue();
+    return Double.parseDouble(value.group(1));
+  }
+
+  @Test
+  void claimRepliesThatArriveAfterTheClaimTimeout() throws Exception {
+    String scenario = "claim replies that arrive after the claim timeout (1 s timeout, replies 3 s late)";
+    Path dir = Files.createTempDirectory("kiln-fault-late-claim");
+    DevServer server = server(dir, 0);
+    open.add(server);
+    server.socketFaults().delayReplies("claim", Duration.ofSeconds(3));
+    List<String> args = new ArrayList<>(workerArgs(server, dir.resolve("worker-data")));
+    args.addAll(List.of("--claim-timeout", "1"));
+    KilnProcess worker = KilnProcess.start(DevPlatform.REPO, args.toArray(String[]::new));
+    open.add(worker);
+    DevPlatform platform = DevPlatform.of(server, worker);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(platform.submit(oneJob(HEALTHY)));
+    }
+    for (String id : ids) {
+      assertThat(last(ended(scenario, platform, id)).payload().path("reason").asText()).isEqualTo("success");
+    }
+    assertThat(worker.output()).contains("later than the claim timeout");
     assertThat(server.sweepLostRuns()).isEmpty();
   }
 

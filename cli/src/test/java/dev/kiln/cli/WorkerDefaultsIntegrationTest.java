@@ -30,15 +30,19 @@ class WorkerDefaultsIntegrationTest {
   @EnumSource(Mode.class)
   void workerPayloadLimitIsOverriddenByThePlanAndCredentialFetchesTimeOut(Mode mode) throws Exception {
     try (DevPlatform platform = DevPlatform.start(Files.createTempDirectory("kiln-defaults"), mode.quirks,
-        "--payload-memory", "0", "--message-timeout", "2", "--max-run-duration-seconds", "1")) {
+        "--payload-memory", "0", "--message-timeout", "2", "--max-run-duration-seconds", "3")) {
       JsonNode killed = last(platform.events(platform.submit(oneJob("export default [s => new Promise((resolve) => setTimeout(() => resolve(s), 60000))];")),
           TIMEOUT)).payload();
       assertThat(killed.path("reason").asText()).as("%s", killed).isEqualTo("kill");
       assertThat(killed.path("error_type").asText()).isEqualTo("TimeoutError");
-      assertThat(killed.path("error_message").asText()).isEqualTo("Workflow failed to return within 1000ms");
+      assertThat(killed.path("error_message").asText()).isEqualTo("Workflow failed to return within 3000ms");
+      // issue 5: a longer run_timeout_ms does not lift the worker's setting (the reference lets it)
+      JsonNode capped = last(platform.events(platform.submit(withLongRunTimeout(oneJob(
+          "export default [s => new Promise((resolve) => setTimeout(() => resolve(s), 60000))];"))), TIMEOUT)).payload();
+      assertThat(capped.path("error_message").asText()).isEqualTo("Workflow failed to return within 3000ms");
 
       String body = "export default [s => ({ data: 'aaaa' })];";
-      List<DevPlatform.Event> withheld = platform.events(platform.submit(untimed(oneJob(body))), TIMEOUT);
+      List<DevPlatform.Event> withheld = platform.events(platform.submit(withLongRunTimeout(oneJob(body))), TIMEOUT);
       if (mode.quirks) {
         // lightning-mock rejects a step:complete without a dataclip: the run says so (issue 5) instead of success
         JsonNode complete = last(withheld).payload();
@@ -53,14 +57,14 @@ class WorkerDefaultsIntegrationTest {
         assertThat(step.has("output_dataclip_id")).isFalse();
       }
 
-      ObjectNode allowed = untimed(oneJob(body));
+      ObjectNode allowed = withLongRunTimeout(oneJob(body));
       options(allowed).put("payload_limit_mb", 100);
       JsonNode step = first(platform.events(platform.submit(allowed), TIMEOUT), "step:complete").payload();
       assertThat(step.path("output_dataclip").asText()).isEqualTo("{\"data\":\"aaaa\"}");
       assertThat(step.path("output_dataclip_id").asText()).isNotEmpty();
 
       if (mode.quirks) { // lightning-mock never answers this credential id
-        ObjectNode silent = untimed(oneJob("export default [s => s];"));
+        ObjectNode silent = withLongRunTimeout(oneJob("export default [s => s];"));
         job(silent, 0).put("credential_id", "%TIMEOUT%");
         JsonNode complete = last(platform.events(platform.submit(silent), TIMEOUT)).payload();
         assertThat(complete.path("reason").asText()).isEqualTo("exception");
@@ -71,8 +75,8 @@ class WorkerDefaultsIntegrationTest {
     }
   }
 
-  /** Overrides the worker's 1 s default run timeout for a run that is not about timeouts. */
-  private static ObjectNode untimed(ObjectNode submission) {
+  /** A run_timeout_ms of 120 s: the worker's 3 s still bounds the run (issue 5), long enough for these jobs. */
+  private static ObjectNode withLongRunTimeout(ObjectNode submission) {
     options(submission).put("run_timeout_ms", 120_000);
     return submission;
   }

@@ -44,6 +44,7 @@ final class Database implements AutoCloseable {
       "CREATE TABLE IF NOT EXISTS logs (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,"
           + " step_id TEXT, source TEXT, level TEXT, message TEXT NOT NULL, timestamp INTEGER NOT NULL)",
       "CREATE INDEX IF NOT EXISTS logs_by_run ON logs (run_id, id)",
+      "CREATE INDEX IF NOT EXISTS logs_by_time ON logs (run_id, timestamp)",
       "CREATE TABLE IF NOT EXISTS run_events (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,"
           + " event TEXT NOT NULL, payload TEXT NOT NULL)",
       "CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events (run_id, id)",

@@ -132,6 +132,11 @@ public final class DevServer implements AutoCloseable {
     workerSocket.dropAll();
   }
 
+  /** Test aid: faults to inject on the worker sockets (malformed frames, odd or late replies). */
+  public SocketFaults socketFaults() {
+    return workerSocket.faults();
+  }
+
   /** How many worker sockets are open. */
   public int workerConnections() {
     return workerSocket.connectionCount();

@@ -102,7 +102,8 @@ final class RunChannel {
    * Whether this exact event (same name, same payload) is stored for the run: a worker resending
    * it because the reply was lost. Lightning's own answers to such a resend are errors ("has
    * already been taken", "already in completed state") that a worker must recognise; this server
-   * answers {@code ok} with {@code {"duplicate": true}} and stores nothing twice.
+   * answers {@code ok} with {@code {"duplicate": true}} and stores nothing twice. (Log lines are
+   * matched line by line, {@link #storedLog}.)
    */
   private boolean isStoredAlready(String runId, String event, JsonNode payload) throws SQLException {
     return IDEMPOTENT_EVENTS.contains(event) && database.queryOne(
@@ -239,6 +240,10 @@ final class RunChannel {
     if (invalid.isPresent()) {
       return invalid.get();
     }
+    Optional<Long> stored = storedLog(runId, payload);
+    if (stored.isPresent()) {
+      return Reply.ok(Json.object().put("log_line_id", Long.toString(stored.get())).put("duplicate", true));
+    }
     long id = insertLog(runId, payload);
     record(runId, "run:log", payload);
     return Reply.ok(Json.object().put("log_line_id", Long.toString(id)));
@@ -256,11 +261,34 @@ final class RunChannel {
         return invalid.get();
       }
     }
+    int inserted = 0;
     for (JsonNode log : logs) {
-      insertLog(runId, log);
+      if (storedLog(runId, log).isEmpty()) {
+        insertLog(runId, log);
+        inserted++;
+      }
+    }
+    if (inserted == 0 && !logs.isEmpty()) {
+      return Reply.ok(Json.object().put("duplicate", true));
     }
     record(runId, "run:batch_logs", payload);
     return Reply.ok(Json.object());
+  }
+
+  /**
+   * The id of a stored line equal to {@code log} — same step, source, level, message and worker
+   * timestamp: the same line sent again by a worker whose reply was lost (Kiln's worker journals
+   * each line with its microsecond timestamp and keeps a run's timestamps distinct, so two lines
+   * a job really logged never look alike). A line without a worker timestamp is never a resend.
+   */
+  private Optional<Long> storedLog(String runId, JsonNode log) throws SQLException {
+    if (config.mockQuirks() || !log.path("timestamp").asText("").trim().matches("\\d{13,19}")) {
+      return Optional.empty();
+    }
+    return database.queryOne("SELECT id FROM logs WHERE run_id = ? AND timestamp = ? AND message = ?"
+            + " AND step_id IS ? AND source IS ? AND level = ?", runId, Clock.fromWorker(log.get("timestamp")),
+        Json.write(log.get("message")), log.path("step_id").asText(null), log.path("source").asText(null),
+        log.path("level").asText("info")).map(row -> row.get("id").asLong());
   }
 
   private Optional<Reply> invalidLog(String runId, JsonNode log) throws SQLException {

@@ -64,6 +64,7 @@ final class WorkerSocket {
   private final ScheduledExecutorService scheduler;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final AtomicBoolean workAvailablePending = new AtomicBoolean();
+  private final SocketFaults faults = new SocketFaults(this);
 
   WorkerSocket(DevServerConfig config, String workerSecret, RunStore runs, RunChannel runChannel,
       RunTokens runTokens, ScheduledExecutorService scheduler) {
@@ -138,6 +139,30 @@ final class WorkerSocket {
 
   int connectionCount() {
     return connections.size();
+  }
+
+  SocketFaults faults() {
+    return faults;
+  }
+
+  /** {@link SocketFaults#sendRaw}. */
+  int sendRaw(String text) {
+    List<Connection> open = List.copyOf(connections.values());
+    open.forEach(connection -> connection.send(text));
+    return open.size();
+  }
+
+  /** {@link SocketFaults#sendOnChannel}. */
+  int sendOnTopic(String topic, String ref, String event, JsonNode payload) {
+    int sent = 0;
+    for (Connection connection : List.copyOf(connections.values())) {
+      String joinRef = connection.joined.get(topic);
+      if (joinRef != null) {
+        connection.send(FrameCodec.encode(joinRef, ref, topic, event, payload));
+        sent++;
+      }
+    }
+    return sent;
   }
 
   private void receive(Connection connection, String text) {
@@ -233,6 +258,21 @@ final class WorkerSocket {
 
   private void reply(Connection connection, Frame frame, Reply reply) {
     if (reply.silent()) {
+      return;
+    }
+    Duration delay = faults.delayOf(frame.event());
+    if (delay.isZero()) {
+      send(connection, frame, reply);
+    } else {
+      scheduler.schedule(() -> send(connection, frame, reply), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void send(Connection connection, Frame frame, Reply reply) {
+    JsonNode replaced = faults.nextReplacement(frame.event());
+    if (replaced != null) {
+      String event = config.mockQuirks() ? "chan_reply_" + frame.ref() : "phx_reply";
+      connection.send(FrameCodec.encode(frame.joinRef(), frame.ref(), frame.topic(), event, replaced));
       return;
     }
     String joinRef = frame.joinRef();

@@ -83,4 +83,38 @@ class ResentEventsTest {
   private long count(String sql) {
     return database.transaction(() -> database.queryOne(sql, runId)).orElseThrow().get("n").asLong();
   }
+
+  @Test
+  void aResentLogLineAfterALostReplyIsDeliveredAndStoredOnce() {
+    String step = UUID.randomUUID().toString();
+    channel.handle(runId, "run:start", Json.parse("{\"versions\":{},\"timestamp\":\"1732838400000001\"}"));
+    channel.handle(runId, "step:start", Json.object().put("step_id", step).put("job_id", "a")
+        .put("timestamp", "1732838400000002"));
+    ObjectNode log = Json.object().put("run_id", runId).put("step_id", step).put("source", "JOB").put("level", "info")
+        .put("timestamp", "1732838400000003");
+    log.putArray("message").add("hello");
+
+    Reply first = channel.handle(runId, "run:log", log);
+    assertThat(first.status()).isEqualTo("ok");
+    Reply resent = channel.handle(runId, "run:log", log.deepCopy());
+    assertThat(resent.status()).isEqualTo("ok");
+    assertThat(resent.response().path("duplicate").asBoolean()).isTrue();
+    assertThat(resent.response().path("log_line_id").asText()).isEqualTo(first.response().path("log_line_id").asText());
+    assertThat(count("SELECT COUNT(*) AS n FROM logs WHERE run_id = ?")).isEqualTo(1);
+
+    // the same words logged again by the job carry another timestamp: a new line
+    assertThat(channel.handle(runId, "run:log", log.deepCopy().put("timestamp", "1732838400000004"))
+        .response().path("duplicate").asBoolean()).isFalse();
+    assertThat(count("SELECT COUNT(*) AS n FROM logs WHERE run_id = ?")).isEqualTo(2);
+
+    // a batch sent again (in part already stored) stores only the new lines
+    ObjectNode batch = Json.object().put("run_id", runId);
+    batch.putArray("logs").add(log.deepCopy().put("timestamp", "1732838400000004"))
+        .add(log.deepCopy().put("timestamp", "1732838400000005"));
+    assertThat(channel.handle(runId, "run:batch_logs", batch).status()).isEqualTo("ok");
+    assertThat(count("SELECT COUNT(*) AS n FROM logs WHERE run_id = ?")).isEqualTo(3);
+    Reply batchAgain = channel.handle(runId, "run:batch_logs", batch.deepCopy());
+    assertThat(batchAgain.response().path("duplicate").asBoolean()).isTrue();
+    assertThat(count("SELECT COUNT(*) AS n FROM logs WHERE run_id = ?")).isEqualTo(3);
+  }
 }

@@ -16,6 +16,11 @@ import java.util.logging.Logger;
  * runs <em>and</em> claims still waiting for their reply, so {@code work-available} pushes and
  * {@code POST /claim} can never make it over-claim. A full loop stops and is resumed by the next
  * run that finishes; a stopped loop (disconnected, draining) claims nothing.
+ *
+ * <p>A claim not answered within {@code replyWaitMs} (the claim timeout) no longer holds the loop
+ * up: the loop goes on claiming with its other slots, while the late claim keeps its own slot; if
+ * its reply still comes, its runs start in that slot (there is always room for them), so runs
+ * Lightning gave this worker are not left claimed and unjoined.
  */
 final class ClaimLoop {
   private static final Logger LOG = Logger.getLogger(ClaimLoop.class.getName());
@@ -27,6 +32,7 @@ final class ClaimLoop {
   private final ScheduledExecutorService timer;
   private final long minBackoffMs;
   private final long maxBackoffMs;
+  private final long replyWaitMs;
   private int active;
   private int pending;
   private boolean running;
@@ -37,15 +43,19 @@ final class ClaimLoop {
   /**
    * @param claimer sends one {@code claim} for the loop's queues; the future holds the runs (may be empty)
    * @param starter starts a claimed run; it must call {@link #runFinished()} when the run is over
+   * @param replyWaitMs how long the loop waits for a claim's reply before it claims again (a later
+   *     reply still starts its runs)
    */
   ClaimLoop(Workloop workloop, Function<Workloop, CompletableFuture<List<ClaimedRun>>> claimer,
-      BiConsumer<ClaimedRun, ClaimLoop> starter, ScheduledExecutorService timer, long minBackoffMs, long maxBackoffMs) {
+      BiConsumer<ClaimedRun, ClaimLoop> starter, ScheduledExecutorService timer, long minBackoffMs, long maxBackoffMs,
+      long replyWaitMs) {
     this.workloop = workloop;
     this.claimer = claimer;
     this.starter = starter;
     this.timer = timer;
     this.minBackoffMs = minBackoffMs;
     this.maxBackoffMs = Math.max(minBackoffMs, maxBackoffMs);
+    this.replyWaitMs = replyWaitMs;
   }
 
   Workloop workloop() {
@@ -116,7 +126,8 @@ final class ClaimLoop {
         return;
       }
     }
-    attempt().whenComplete((claimed, error) -> afterTick(claimed == null ? 0 : claimed));
+    attempt().copy().completeOnTimeout(0, replyWaitMs, TimeUnit.MILLISECONDS)
+        .whenComplete((claimed, error) -> afterTick(claimed == null ? 0 : claimed));
   }
 
   private synchronized void afterTick(int claimed) {

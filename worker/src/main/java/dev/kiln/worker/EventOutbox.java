@@ -59,20 +59,26 @@ final class EventOutbox {
   private final boolean batchLogs;
   private final long batchIntervalMs;
   private final int batchLimit;
+  private final Runnable resent;
   private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
   private final CompletableFuture<Boolean> completed = new CompletableFuture<>();
   private final List<String> rejections = new ArrayList<>();
   private Queued held;
 
-  /** Starts sending: first what the journal still owes (after a restart), then what is accepted. */
+  /**
+   * Starts sending: first what the journal still owes (after a restart), then what is accepted.
+   *
+   * @param resent called each time an event is sent again after a timeout
+   */
   EventOutbox(String runId, RunChannel channel, RunJournal journal, boolean batchLogs, long batchIntervalMs,
-      int batchLimit) {
+      int batchLimit, Runnable resent) {
     this.runId = runId;
     this.channel = channel;
     this.journal = journal;
     this.batchLogs = batchLogs;
     this.batchIntervalMs = batchIntervalMs;
     this.batchLimit = Math.max(1, batchLimit);
+    this.resent = resent;
     rejections.addAll(journal.rejections());
     journal.pending().forEach(entry -> queue.add(new Queued(entry.seq(), entry.event(), null)));
     Thread.ofVirtual().name("kiln-outbox-" + runId).start(this::drain);
@@ -210,6 +216,9 @@ final class EventOutbox {
   private Reply deliver(String event, ObjectNode payload, List<Long> seqs) throws InterruptedException {
     Reply reply = null;
     for (int attempt = 1; attempt <= ATTEMPTS_ON_TIMEOUT; attempt++) {
+      if (attempt > 1) {
+        resent.run();
+      }
       reply = send(event, payload);
       if (reply.status() == Reply.Status.OK || reply.status() == Reply.Status.ERROR) {
         break;

@@ -31,11 +31,16 @@ final class RestartRecovery {
 
   private final WorkerConfig config;
   private final BiFunction<String, String, RunTopic> topics;
+  private final Runnable resent;
 
-  /** @param topics a run's channel from its id and token */
-  RestartRecovery(WorkerConfig config, BiFunction<String, String, RunTopic> topics) {
+  /**
+   * @param topics a run's channel from its id and token
+   * @param resent called for each event sent again after a timeout
+   */
+  RestartRecovery(WorkerConfig config, BiFunction<String, String, RunTopic> topics, Runnable resent) {
     this.config = config;
     this.topics = topics;
+    this.resent = resent;
   }
 
   /** Starts finishing every run left behind; completes when all are done (true = all reported). */
@@ -90,7 +95,7 @@ final class RestartRecovery {
         journal.delete();
         return false;
       }
-      EventOutbox outbox = new EventOutbox(runId, topic::push, journal, false, 0, 1);
+      EventOutbox outbox = new EventOutbox(runId, topic::push, journal, false, 0, 1, resent);
       if (!journal.completeJournalled()) {
         closeAsRestarted(journal, outbox);
       }

@@ -97,8 +97,8 @@ final class RunAttempt implements Runnable {
       journal.delete();
       return;
     }
-    EventOutbox outbox = new EventOutbox(runId, (event, payload) -> metrics.eventInFlight(topic.push(event, payload)), journal, config.batchLogs(), config.batchIntervalMs(),
-        config.batchLimit());
+    EventOutbox outbox = new EventOutbox(runId, (event, payload) -> metrics.eventInFlight(topic.push(event, payload)),
+        journal, config.batchLogs(), config.batchIntervalMs(), config.batchLimit(), metrics::eventResent);
     Consumer<OutgoingEvent> events = metrics.observeRun(claimedAtNanos, outbox::accept);
     PreparedRun prepared;
     try {

@@ -43,6 +43,7 @@ final class RunEventTranslator implements RunListener {
   private int leafCount;
   private ActiveStep active;
   private boolean finished;
+  private long lastLogMicros;
 
   private record ActiveStep(String stepId, String jobId) {}
 
@@ -207,7 +208,7 @@ final class RunEventTranslator implements RunListener {
     payload.put("source", meta.path("name").asText("R/T"));
     String level = meta.path("level").asText("info");
     payload.put("level", "log".equals(level) ? "info" : level);
-    payload.put("timestamp", time(meta));
+    payload.put("timestamp", distinctLogTime(time(meta)));
     if (active != null) {
       payload.put("step_id", active.stepId());
     }
@@ -336,6 +337,18 @@ final class RunEventTranslator implements RunListener {
   private static String time(ObjectNode meta) {
     String nanos = meta.path("time").asText("");
     return nanos.matches("[0-9]{10,}") ? Timestamps.fromNanos(nanos) : Timestamps.micros(Instant.now());
+  }
+
+  /**
+   * The job's log lines get strictly increasing timestamps (one microsecond later than the
+   * previous line when the run process gave the same one): a line's timestamp then tells it apart
+   * from every other line of the run, so a server can recognise a line sent again after a lost
+   * reply (the dev server does) without dropping two equal lines the job logged.
+   */
+  private String distinctLogTime(String micros) {
+    long t = Long.parseLong(micros);
+    lastLogMicros = t > lastLogMicros ? t : lastLogMicros + 1;
+    return Long.toString(lastLogMicros);
   }
 
   /** A worker status line, back-dated 10 ms as in the reference. */

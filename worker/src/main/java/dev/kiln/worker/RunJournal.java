@@ -26,6 +26,14 @@ import java.util.stream.Stream;
  * but not acknowledged are what a restarted worker still owes Lightning ({@link RestartRecovery}).
  * Lines are written with one {@code write} each, so a killed worker leaves at most a torn last
  * line, which loading skips. The file is deleted once {@code run:complete} was acknowledged.
+ *
+ * <p>Durability: a killed worker loses nothing (the lines are in the OS's page cache). Against a
+ * machine crash, the file is forced to disk ({@code fsync}) when it is created (with its folder,
+ * so the run is known after a reboot) and after every event that is not a log line; log lines and
+ * answers are not forced on their own but reach the disk with the next forced event (a group
+ * commit). A log line or answer lost that way is resent and recognised as a duplicate. Cost on
+ * this project's VMs: an {@code fsync} is 2–3.5 ms, an unforced line 3–25 µs, so a one-step run
+ * pays about six {@code fsync}s and a job logging 10 000 lines pays none per line.
  */
 final class RunJournal implements AutoCloseable {
   private static final String SUFFIX = ".journal";
@@ -68,7 +76,8 @@ final class RunJournal implements AutoCloseable {
           StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       RunJournal journal = new RunJournal(file, runId, runToken, channel, List.of(), List.of(), Map.of(), false, 1);
       ObjectNode header = JsonNodeFactory.instance.objectNode().put("run", runId).put("token", runToken);
-      journal.write(header);
+      journal.write(header, true);
+      forceFolder(dir);
       return journal;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the run journal in " + dir
@@ -174,7 +183,7 @@ final class RunJournal implements AutoCloseable {
     line.set("payload", event.payload());
     try {
       long offset = channel.size();
-      int length = write(line);
+      int length = write(line, !event.isLog());
       return new Written(seq, offset, length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
@@ -205,7 +214,7 @@ final class RunJournal implements AutoCloseable {
     if (rejected != null) {
       line.put("rejected", rejected);
     }
-    write(line);
+    write(line, false);
   }
 
   /** The run is reported: nothing is owed any more. */
@@ -227,8 +236,8 @@ final class RunJournal implements AutoCloseable {
     }
   }
 
-  /** Appends the line; its length in bytes. */
-  private int write(ObjectNode line) {
+  /** Appends the line, forced to disk when {@code durable}; its length in bytes. */
+  private int write(ObjectNode line, boolean durable) {
     try {
       byte[] bytes = (LightningJson.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -236,10 +245,22 @@ final class RunJournal implements AutoCloseable {
       while (buffer.hasRemaining()) {
         position += channel.write(buffer, position);
       }
+      if (durable) {
+        channel.force(false);
+      }
       return bytes.length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the journal of run " + runId + " (" + file + "): "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Forces a folder's entries (a new journal's name) to disk. */
+  private static void forceFolder(Path dir) {
+    try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+      folder.force(true);
+    } catch (IOException e) {
+      // some file systems cannot open a folder for reading: the file itself was forced
     }
   }
 

@@ -28,7 +28,7 @@ record RunSettings(
 
   static RunSettings resolve(RunOptions o, WorkerConfig worker) {
     return new RunSettings(
-        o.runTimeoutMs() != null ? o.runTimeoutMs() : worker.maxRunDurationSeconds() * 1000L,
+        runTimeoutMs(o.runTimeoutMs(), worker.maxRunDurationSeconds()),
         o.memoryLimitMb() != null ? o.memoryLimitMb() : worker.runMemoryMb(),
         o.payloadLimitMb() != null ? o.payloadLimitMb() : worker.payloadMemoryMb(),
         o.logPayloadLimitMb() != null ? o.logPayloadLimitMb() : worker.logPayloadMemoryMb(),
@@ -36,6 +36,20 @@ record RunSettings(
         o.jobLogLevel(),
         o.sanitize(),
         worker.statePropsToRemove());
+  }
+
+  /**
+   * The run's timeout: the smaller of the run's {@code run_timeout_ms} and the worker's {@code
+   * --max-run-duration-seconds} (issue 5; the reference lets the run's value override the worker's),
+   * the worker's alone when the run has none, the run's alone when the worker's is not positive.
+   * {@link RunDeadline} may cut it further, to report the run before Lightning's deadline.
+   */
+  static long runTimeoutMs(Long runs, int workerSeconds) {
+    long workers = workerSeconds * 1000L;
+    if (runs == null || runs <= 0) {
+      return workers;
+    }
+    return workers > 0 ? Math.min(runs, workers) : runs;
   }
 
   /** The same settings with the engine's timeout cut to {@code ms} (see {@link RunDeadline}). */

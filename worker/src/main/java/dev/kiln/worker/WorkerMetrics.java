@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -29,6 +30,10 @@ import java.util.function.IntSupplier;
  *   <li>{@code kiln_worker_ready_processes}: run processes started ahead of a run;
  *   <li>{@code kiln_worker_events_in_flight}: run-channel events pushed and not yet answered;
  *   <li>{@code kiln_worker_reconnects_total}: socket connections after the first;
+ *   <li>{@code kiln_worker_events_resent_total}: run-channel pushes sent again (a timeout on a live
+ *       connection, a push the socket lost, a channel the server errored or closed);
+ *   <li>{@code jvm_memory_used_bytes{area,id}} and the other JVM memory gauges of Micrometer's
+ *       {@code JvmMemoryMetrics} (the worker process' own heap, read by {@code bench/soak});
  *   <li>{@code kiln_worker_run_process_peak_memory_bytes}: each run process' peak resident memory.
  * </ul>
  */
@@ -40,6 +45,9 @@ public final class WorkerMetrics {
   private final Timer claimToStart = histogram("kiln.worker.claim.to.start", "Claim answered to run:start");
   private final Counter reconnects = Counter.builder("kiln.worker.reconnects")
       .description("Connections to Lightning after the first").register(registry);
+  private final Counter resent = Counter.builder("kiln.worker.events.resent")
+      .description("Run-channel pushes sent again after a timeout, a lost socket or a closed channel")
+      .register(registry);
   private final DistributionSummary peakMemory = DistributionSummary.builder("kiln.worker.run.process.peak.memory")
       .description("Peak resident memory of a run process").baseUnit("bytes").register(registry);
   private final AtomicInteger eventsInFlight = new AtomicInteger();
@@ -54,6 +62,7 @@ public final class WorkerMetrics {
     for (String outcome : List.of("claimed", "empty", "failed")) {
       claims(outcome);
     }
+    new JvmMemoryMetrics().bindTo(registry);
   }
 
   private Timer histogram(String name, String description) {
@@ -86,6 +95,11 @@ public final class WorkerMetrics {
     if (connections.getAndIncrement() > 0) {
       reconnects.increment();
     }
+  }
+
+  /** A run-channel push is sent again. */
+  void eventResent() {
+    resent.increment();
   }
 
   /** Counts a run-channel push until Lightning answers it (or it fails). */

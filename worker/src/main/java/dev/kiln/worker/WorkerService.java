@@ -2,16 +2,15 @@ package dev.kiln.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.engine.RunSupervisor;
+import dev.kiln.lightning.phoenix.ChannelState;
 import dev.kiln.lightning.phoenix.ConnectionListener;
 import dev.kiln.lightning.phoenix.PhoenixChannel;
 import dev.kiln.lightning.phoenix.PhoenixSocket;
 import dev.kiln.lightning.phoenix.Reply;
 import dev.kiln.lightning.phoenix.SocketOptions;
-import dev.kiln.lightning.protocol.ClaimReply;
 import dev.kiln.lightning.protocol.ClaimReply.ClaimedRun;
 import dev.kiln.lightning.protocol.ClaimRequest;
 import dev.kiln.lightning.protocol.Events;
-import dev.kiln.lightning.protocol.LightningJson;
 import dev.kiln.lightning.protocol.QueueJoin;
 import dev.kiln.lightning.token.RunTokenVerifier;
 import dev.kiln.lightning.token.TokenException;
@@ -28,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +42,11 @@ import java.util.logging.Logger;
 public final class WorkerService {
   private static final Logger LOG = Logger.getLogger(WorkerService.class.getName());
   static final String API_VERSION = "1.2";
+  /**
+   * How long after the claim timeout a claim's reply is still awaited (Lightning's run join
+   * timeout: a claimed run whose channel is not joined by then goes back to the queue).
+   */
+  static final Duration LATE_CLAIM_WINDOW = Duration.ofSeconds(30);
 
   private final WorkerConfig config;
   private final String workerId = "kiln-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,7 +58,8 @@ public final class WorkerService {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("kiln-claim-timer").unstarted(r));
   private final List<ClaimLoop> loops = new ArrayList<>();
   private final PhoenixSocket socket;
-  private final PhoenixChannel queue;
+  private final QueueJoin queueJoin;
+  private volatile PhoenixChannel queue;
   private final HealthAndClaimEndpoints http;
   private final WorkerMetrics metrics;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -70,7 +76,8 @@ public final class WorkerService {
     String version = KilnVersions.kiln();
     this.versions = Map.of("worker", version, "engine", version);
     for (Workloop workloop : config.workloops()) {
-      loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs()));
+      loops.add(new ClaimLoop(workloop, this::claim, this::startRun, timer, config.backoffMinMs(), config.backoffMaxMs(),
+          config.claimTimeoutMs()));
     }
     this.metrics = new WorkerMetrics(supervisor::readyProcesses);
     this.http = new HealthAndClaimEndpoints(config.port(), this::claimAll, metrics::scrape);
@@ -82,7 +89,7 @@ public final class WorkerService {
         SocketOptions.defaults(params).withDefaultPushTimeout(Duration.ofMillis(config.messageTimeoutMs())));
     Map<String, Integer> queues = new LinkedHashMap<>();
     config.workloops().forEach(w -> queues.merge(w.queueKey(), w.capacity(), Integer::sum));
-    this.queue = socket.channel(Events.WORKER_QUEUE, new QueueJoin(config.capacity(), queues));
+    this.queueJoin = new QueueJoin(config.capacity(), queues);
   }
 
   /** Starts a worker with the default engine (adaptors installed into {@code config.repoDir()}). */
@@ -110,20 +117,13 @@ public final class WorkerService {
     }
     WorkerService service = new WorkerService(config, supervisor, preparer);
     service.connect();
-    service.recovered = new RestartRecovery(config, service::runTopic).start();
+    service.recovered = new RestartRecovery(config, service::runTopic, service.metrics::eventResent).start();
     return service;
   }
 
   private void connect() {
     LOG.info("worker " + workerId + " listening on http://0.0.0.0:" + http.port() + ", connecting to "
         + config.lightningUrl() + " with capacity " + config.capacity());
-    queue.on(Events.WORK_AVAILABLE, payload -> claimAll());
-    queue.onJoin(reply -> {
-      LOG.info("joined " + Events.WORKER_QUEUE + " at " + config.lightningUrl());
-      if (config.loop() && !draining.get()) {
-        loops.forEach(ClaimLoop::start);
-      }
-    });
     socket.addConnectionListener(new ConnectionListener() {
       @Override
       public void connected() {
@@ -137,8 +137,33 @@ public final class WorkerService {
         loops.forEach(ClaimLoop::stop);
       }
     });
+    queue = openQueue(); // joins once the socket is up
     socket.connect();
-    queue.join(Duration.ofMillis(config.claimTimeoutMs()));
+  }
+
+  /** Joins {@code worker:queue}: claim loops (re)start on every join, {@code work-available} claims. */
+  private PhoenixChannel openQueue() {
+    PhoenixChannel channel = socket.channel(Events.WORKER_QUEUE, queueJoin);
+    channel.on(Events.WORK_AVAILABLE, payload -> claimAll());
+    channel.onJoin(reply -> {
+      LOG.info("joined " + Events.WORKER_QUEUE + " at " + config.lightningUrl());
+      if (config.loop() && !draining.get()) {
+        loops.forEach(ClaimLoop::start);
+      }
+    });
+    channel.join(Duration.ofMillis(config.claimTimeoutMs()));
+    return channel;
+  }
+
+  /**
+   * The server closed {@code worker:queue} ({@code phx_close}) while the worker still claims: it is
+   * joined again, once however many claims saw it closed (the reference stops claiming for good).
+   */
+  private synchronized void reopenQueue(PhoenixChannel closed) {
+    if (queue == closed && !draining.get() && socket.isConnected()) {
+      LOG.warning("the server closed " + Events.WORKER_QUEUE + "; joining it again");
+      queue = openQueue();
+    }
   }
 
   /** The HTTP port (useful with port 0). */
@@ -161,19 +186,60 @@ public final class WorkerService {
     if (draining.get() || !socket.isConnected()) {
       return CompletableFuture.completedFuture(List.of());
     }
+    PhoenixChannel channel = queue;
+    if (channel.state() == ChannelState.CLOSED) {
+      reopenQueue(channel);
+      return CompletableFuture.completedFuture(List.of());
+    }
     ClaimRequest request = new ClaimRequest(1, config.workerName(), workloop.queues());
-    return metrics.claim(queue.push(Events.CLAIM, request, Duration.ofMillis(config.claimTimeoutMs())).thenApply(reply -> {
+    long sent = System.nanoTime();
+    Duration wait = Duration.ofMillis(config.claimTimeoutMs()).plus(LATE_CLAIM_WINDOW);
+    return metrics.claim(channel.push(Events.CLAIM, request, wait).thenApply(reply -> {
       if (reply.status() == Reply.Status.TIMEOUT) {
-        LOG.warning("TIMEOUT on claim. Runs may be lost.");
+        LOG.warning("claim not answered within " + wait.toSeconds() + " s (claim timeout "
+            + config.claimTimeoutMs() / 1000.0 + " s + " + LATE_CLAIM_WINDOW.toSeconds() + " s): runs Lightning"
+            + " may have claimed for it go back to the queue once their join timeout passes");
       }
       if (!reply.isOk()) {
         throw new IllegalStateException(reply.describe(Events.CLAIM));
       }
-      JsonNode response = reply.response();
-      List<ClaimedRun> runs = response == null || !response.has("runs") ? List.of()
-          : LightningJson.read(response, ClaimReply.class).runs();
-      return verified(runs == null ? List.of() : runs);
+      List<ClaimedRun> runs = claimedRuns(reply.response());
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+      if (tookMs > config.claimTimeoutMs() && !runs.isEmpty()) {
+        LOG.warning("a claim was answered after " + tookMs + " ms, later than the claim timeout ("
+            + config.claimTimeoutMs() + " ms): its " + runs.size() + " run(s) start in the slot it kept");
+      }
+      return verified(runs);
     }));
+  }
+
+  /**
+   * The runs of a claim reply. A reply of another shape is logged and taken as empty; a run entry
+   * without a text {@code id} and {@code token} cannot be joined, so it is logged and skipped.
+   */
+  static List<ClaimedRun> claimedRuns(JsonNode response) {
+    JsonNode runs = response == null ? null : response.get("runs");
+    if (runs == null || runs.isNull()) {
+      return List.of();
+    }
+    if (!runs.isArray()) {
+      LOG.warning("ignored a claim reply whose runs is not a list: " + abbreviated(response));
+      return List.of();
+    }
+    List<ClaimedRun> claimed = new ArrayList<>();
+    for (JsonNode run : runs) {
+      if (run.path("id").isTextual() && run.path("token").isTextual()) {
+        claimed.add(new ClaimedRun(run.get("id").asText(), run.get("token").asText()));
+      } else {
+        LOG.warning("ignored a claimed run without a text id and token (it cannot be joined): " + abbreviated(run));
+      }
+    }
+    return claimed;
+  }
+
+  private static String abbreviated(JsonNode node) {
+    String text = node.toString();
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
   }
 
   /**
@@ -210,7 +276,8 @@ public final class WorkerService {
   }
 
   private RunTopic runTopic(String runId, String runToken) {
-    return new ChannelRunTopic(socket, runId, runToken, Duration.ofMillis(config.messageTimeoutMs()));
+    return new ChannelRunTopic(socket, runId, runToken, Duration.ofMillis(config.messageTimeoutMs()),
+        metrics::eventResent);
   }
 
   /** Completes when the runs a previous worker left in the data folder were reported (true) or given up. */

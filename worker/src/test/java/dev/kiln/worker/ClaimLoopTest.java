@@ -16,6 +16,7 @@ class ClaimLoopTest {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final LinkedBlockingQueue<CompletableFuture<List<ClaimedRun>>> claims = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<ClaimedRun> started = new LinkedBlockingQueue<>();
+  private long replyWaitMs = 60_000;
 
   @AfterEach
   void stop() {
@@ -27,7 +28,7 @@ class ClaimLoopTest {
       CompletableFuture<List<ClaimedRun>> claim = new CompletableFuture<>();
       claims.add(claim);
       return claim;
-    }, (run, loop) -> started.add(run), timer, 1, 2);
+    }, (run, loop) -> started.add(run), timer, 1, 2, replyWaitMs);
   }
 
   private CompletableFuture<List<ClaimedRun>> nextClaim() throws InterruptedException {
@@ -65,5 +66,22 @@ class ClaimLoopTest {
     assertThat(claims.poll(200, TimeUnit.MILLISECONDS)).isNull();
     loop.start();
     nextClaim().complete(List.of());
+  }
+
+  @Test
+  void aClaimAnsweredAfterTheClaimTimeoutStillStartsItsRunInTheSlotItKept() throws Exception {
+    replyWaitMs = 50;
+    ClaimLoop loop = loop(2);
+    loop.start();
+    CompletableFuture<List<ClaimedRun>> late = nextClaim();
+    CompletableFuture<List<ClaimedRun>> next = nextClaim(); // the loop did not wait for the late reply
+    assertThat(loop.pending()).isEqualTo(2);
+    assertThat(loop.hasCapacity()).isFalse();
+    late.complete(List.of(new ClaimedRun("late", "t")));
+    assertThat(started.poll(10, TimeUnit.SECONDS).id()).isEqualTo("late");
+    assertThat(loop.active()).isEqualTo(1);
+    assertThat(loop.pending()).isEqualTo(1);
+    next.complete(List.of());
+    loop.stop();
   }
 }

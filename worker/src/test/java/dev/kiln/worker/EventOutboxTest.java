@@ -20,6 +20,7 @@ class EventOutboxTest {
 
   @TempDir Path dir;
   private final LinkedBlockingQueue<Push> pushes = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger resends = new java.util.concurrent.atomic.AtomicInteger();
 
   private CompletableFuture<Reply> channel(String event, ObjectNode payload) {
     CompletableFuture<Reply> reply = new CompletableFuture<>();
@@ -34,7 +35,8 @@ class EventOutboxTest {
   }
 
   private EventOutbox outbox(boolean batch, long interval, int limit) {
-    return new EventOutbox("r", this::channel, RunJournal.create(dir, "r", "token"), batch, interval, limit);
+    return new EventOutbox("r", this::channel, RunJournal.create(dir, "r", "token"), batch, interval, limit,
+        resends::incrementAndGet);
   }
 
   private static OutgoingEvent log(String text) {
@@ -107,6 +109,11 @@ class EventOutboxTest {
     Push again = next();
     assertThat(again.event()).isEqualTo("step:start");
     assertThat(again.payload()).isEqualTo(first.payload());
+    assertThat(resends).as("resends counted for kiln_worker_events_resent_total").hasValue(1);
+    again.reply().complete(ok());
+    outbox.accept(event(OutgoingEvent.STEP_COMPLETE));
+    next().reply().complete(ok());
+    assertThat(resends).as("an event answered at once is not a resend").hasValue(1);
   }
 
   @Test
@@ -157,7 +164,7 @@ class EventOutboxTest {
 
     RunJournal reloaded = RunJournal.load(dir.resolve("r.journal"));
     assertThat(reloaded.completeJournalled()).isTrue();
-    EventOutbox outbox = new EventOutbox("r", this::channel, reloaded, false, 10, 50);
+    EventOutbox outbox = new EventOutbox("r", this::channel, reloaded, false, 10, 50, resends::incrementAndGet);
     Push resent = next();
     assertThat(resent.event()).isEqualTo("step:complete");
     assertThat(resent.payload().path("output_dataclip_id").asText()).isEqualTo("d1");
@@ -207,7 +214,7 @@ class EventOutboxTest {
   @Test
   void aRunCompleteThatIsNeverAnsweredIsReportedAndItsJournalKept() throws Exception {
     EventOutbox outbox = new EventOutbox("r", (event, payload) -> CompletableFuture.completedFuture(Reply.timeout()),
-        RunJournal.create(dir, "r", "token"), false, 10, 50);
+        RunJournal.create(dir, "r", "token"), false, 10, 50, resends::incrementAndGet);
     outbox.accept(success());
     assertThat(outbox.completed().get(10, TimeUnit.SECONDS)).isFalse();
     assertThat(dir.resolve("r.journal")).exists();

@@ -66,7 +66,7 @@ class RestartRecoveryTest {
     journal.append(new OutgoingEvent(OutgoingEvent.RUN_LOG, JsonNodeFactory.instance.objectNode().put("run_id", "r1")));
     journal.close(); // the worker was killed with run:log in flight
 
-    assertThat(new RestartRecovery(config(), this::topic).start().get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(new RestartRecovery(config(), this::topic, () -> { }).start().get(10, TimeUnit.SECONDS)).isTrue();
 
     assertThat(sent).containsExactly("phx_join r1 " + token, "run:log", "step:complete", "run:complete", "phx_leave");
     ObjectNode stepComplete = payloads.get(1);
@@ -88,7 +88,7 @@ class RestartRecoveryTest {
         JsonNodeFactory.instance.objectNode())));
     journal.close();
 
-    assertThat(new RestartRecovery(config(), this::topic).start().get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(new RestartRecovery(config(), this::topic, () -> { }).start().get(10, TimeUnit.SECONDS)).isTrue();
 
     assertThat(sent).filteredOn(e -> !e.startsWith("phx_")).containsExactly("run:complete");
     assertThat(payloads.get(0).path("reason").asText()).isEqualTo("success");
@@ -98,7 +98,7 @@ class RestartRecoveryTest {
   void aRunPastItsTokensExpiryIsDroppedWithoutJoining() throws Exception {
     RunJournal.create(config().journalDir(), "r3", token(Instant.now().minusSeconds(5))).close();
 
-    assertThat(new RestartRecovery(config(), this::topic).start().get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(new RestartRecovery(config(), this::topic, () -> { }).start().get(10, TimeUnit.SECONDS)).isFalse();
 
     assertThat(sent).isEmpty();
     assertThat(RunJournal.leftBehind(config().journalDir())).isEmpty();

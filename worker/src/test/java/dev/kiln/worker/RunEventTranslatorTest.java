@@ -153,4 +153,16 @@ class RunEventTranslatorTest {
             ▸ worker                     1.25.0
             ▸ @openfn/language-common    1.7.7""");
   }
+
+  @Test
+  void logLinesOfARunGetDistinctIncreasingTimestamps() throws Exception {
+    RunEventTranslator t = translator(RunOptions.NONE);
+    t.onEvent(event(RunEvent.STEP_START, "{\"stepId\":\"a\",\"time\":\"1732838400123456789\"}", null));
+    for (int i = 0; i < 3; i++) { // the same line, logged three times within one microsecond
+      t.onEvent(event(RunEvent.LOG, "{\"level\":\"info\",\"name\":\"JOB\",\"message\":\"same\",\"time\":\"1732838400123456900\"}", null));
+    }
+    t.onEvent(event(RunEvent.LOG, "{\"level\":\"info\",\"name\":\"JOB\",\"message\":\"later\",\"time\":\"1732838400200000000\"}", null));
+    assertThat(List.of(0, 1, 2, 3).stream().map(i -> payload("run:log", i).path("timestamp").asText()).toList())
+        .containsExactly("1732838400123456", "1732838400123457", "1732838400123458", "1732838400200000");
+  }
 }

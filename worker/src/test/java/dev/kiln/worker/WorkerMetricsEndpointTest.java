@@ -31,6 +31,8 @@ class WorkerMetricsEndpointTest {
     CompletableFuture<Void> unanswered = new CompletableFuture<>();
     metrics.eventInFlight(unanswered);
     metrics.runProcessPeakMemory(150);
+    metrics.eventResent();
+    metrics.eventResent();
     List<String> forwarded = new ArrayList<>();
     Consumer<OutgoingEvent> run = metrics.observeRun(System.nanoTime(), e -> forwarded.add(e.event()));
     run.accept(event(OutgoingEvent.RUN_START, payload()));
@@ -64,6 +66,8 @@ class WorkerMetricsEndpointTest {
         .contains("kiln_worker_ready_processes 1.0")
         .contains("kiln_worker_events_in_flight 1.0")
         .contains("kiln_worker_reconnects_total 1.0")
+        .contains("kiln_worker_events_resent_total 2.0")
+        .containsPattern("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"} [0-9.E]+")
         .contains("kiln_worker_run_process_peak_memory_bytes_max 1.572864E8");
     unanswered.complete(null);
     assertThat(metrics.scrape()).contains("kiln_worker_events_in_flight 0.0");
