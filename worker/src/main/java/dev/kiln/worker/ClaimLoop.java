@@ -102,10 +102,14 @@ final class ClaimLoop {
     return attempt().thenApply(n -> Math.max(n, 0));
   }
 
-  /** A run of this loop ended (or failed to start): its slot is free, claim again at once. */
+  /**
+   * A run of this loop ended (or failed to start): its slot is free, claim again at once (as the
+   * reference resumes its workloop), instead of waiting for a tick already scheduled after the
+   * last claim; a claim in flight is not doubled.
+   */
   synchronized void runFinished() {
     active--;
-    if (running && !tickInFlight) {
+    if (running) {
       delayMs = minBackoffMs;
       tickNow();
     }

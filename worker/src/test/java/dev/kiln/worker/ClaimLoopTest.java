@@ -24,11 +24,15 @@ class ClaimLoopTest {
   }
 
   private ClaimLoop loop(int capacity) {
+    return loop(capacity, 1);
+  }
+
+  private ClaimLoop loop(int capacity, long minBackoffMs) {
     return new ClaimLoop(new Workloop("manual>*:" + capacity, List.of("manual", "*"), capacity), w -> {
       CompletableFuture<List<ClaimedRun>> claim = new CompletableFuture<>();
       claims.add(claim);
       return claim;
-    }, (run, loop) -> started.add(run), timer, 1, 2, replyWaitMs);
+    }, (run, loop) -> started.add(run), timer, minBackoffMs, minBackoffMs * 2, replyWaitMs);
   }
 
   private CompletableFuture<List<ClaimedRun>> nextClaim() throws InterruptedException {
@@ -52,6 +56,19 @@ class ClaimLoopTest {
     loop.runFinished();
     nextClaim().complete(List.of());
     assertThat(loop.active()).isZero();
+  }
+
+  /** With runs queued, throughput is not one run per backoff tick: a finished run claims at once. */
+  @Test
+  void aFinishedRunClaimsAtOnceInsteadOfWaitingForTheScheduledTick() throws Exception {
+    ClaimLoop loop = loop(2, 60_000);
+    loop.start();
+    nextClaim().complete(List.of(new ClaimedRun("r1", "t")));
+    assertThat(started.poll(10, TimeUnit.SECONDS).id()).isEqualTo("r1");
+    assertThat(claims.poll(200, TimeUnit.MILLISECONDS)).as("the next tick is a minute away").isNull();
+    loop.runFinished();
+    nextClaim().complete(List.of(new ClaimedRun("r2", "t")));
+    assertThat(started.poll(10, TimeUnit.SECONDS).id()).isEqualTo("r2");
   }
 
   @Test
