@@ -45,6 +45,17 @@ public record RunLimits(int memoryLimitMb, long runTimeoutMs, double stateLimitM
   }
 
   /**
+   * The largest frame body (a state) the engine keeps in memory for this run: the payload limit,
+   * as a larger state is redacted in its event anyway; without one, the state limit, as a larger
+   * state ends the run. Larger bodies are read and dropped ({@code FrameReader}), so the worker's
+   * memory does not grow with the states job code makes.
+   */
+  public int maxKeptBodyBytes() {
+    double mb = payloadLimitMb > 0 ? payloadLimitMb : stateLimitMb > 0 ? stateLimitMb : Integer.MAX_VALUE;
+    return (int) Math.min(Integer.MAX_VALUE, mb * 1024 * 1024);
+  }
+
+  /**
    * The resident set size the run process may reach before the supervisor kills it: both heap
    * limits (a compilation's Java heap stays committed while the job executes) plus the process
    * overhead. The heaps enforce the limit precisely; this catches memory neither heap sees

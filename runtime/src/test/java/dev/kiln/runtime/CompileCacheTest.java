@@ -168,4 +168,22 @@ class CompileCacheTest {
     assertThat(CompilerFingerprint.of(classes)).isNotEqualTo(before).hasSize(64);
     assertThat(CompilerFingerprint.current()).hasSize(64);
   }
+
+  @Test
+  void thePreparedCompilerUsesTheFolderTheEngineNamed() {
+    String before = System.getProperty(CompileCache.DIR_PROPERTY);
+    System.setProperty(CompileCache.DIR_PROPERTY, dir.toString());
+    try {
+      PlanStep step = new PlanStep("step-1", null, SOURCE, List.of(FIXTURE), null, null,
+          JsonNodeFactory.instance.objectNode(), List.of());
+      assertThat(JobStepCompiler.prepared().compile(step, Fixtures.repo(), Set.of()).fromCache()).isFalse();
+      assertThat(JobStepCompiler.prepared().compile(step, Fixtures.repo(), Set.of()).fromCache()).isTrue();
+    } finally {
+      if (before == null) {
+        System.clearProperty(CompileCache.DIR_PROPERTY);
+      } else {
+        System.setProperty(CompileCache.DIR_PROPERTY, before);
+      }
+    }
+  }
 }
