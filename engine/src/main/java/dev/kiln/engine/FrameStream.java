@@ -116,12 +116,16 @@ final class FrameStream {
     return false;
   }
 
-  /** The state an event carries: replaced by {@code {"data":"[REDACTED]"}} past the payload limit. */
+  /**
+   * The state an event carries: replaced by {@code {"data":"[REDACTED]"}} past the payload limit or
+   * the kept-state limit ({@link RunLimits#maxKeptBodyBytes()}; such a body was not even read
+   * into memory when the reader had that limit).
+   */
   private String payloadWithinLimit(ObjectNode meta, Frame frame) {
     if (frame.bodyLength() == 0) {
       return null;
     }
-    if (limits.payloadLimitMb() > 0 && frame.bodyLength() > limits.payloadLimitMb() * MB || frame.bodyDropped()) {
+    if (frame.bodyLength() > limits.maxKeptBodyBytes() || frame.bodyDropped()) {
       meta.put("redacted", true);
       return REDACTED;
     }
