@@ -110,6 +110,19 @@ def cpu_seconds(pids_root, tree=True):
     return total / ticks
 
 
+def idle(pid, worker_port):
+    """RSS (tree, worker alone) in kB of a worker that has answered /livez and been idle for 5 s."""
+    def live():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{worker_port}/livez", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+    wait_until(live, 60, "the worker's /livez")
+    time.sleep(5)
+    return tree_rss_kb(pid)
+
+
 class RssSampler(threading.Thread):
     def __init__(self, pid):
         super().__init__(daemon=True)
@@ -149,6 +162,12 @@ def variants(http_port):
                          {"data": {"items": items}}),
         "HTTP step": ({"steps": [{"id": "job", "adaptors": [HTTP],
                                   "expression": f"get('http://127.0.0.1:{http_port}/item')"}]}, {}),
+        # the worker's memory under the largest states: just under the 10 MB payload limit (sent to
+        # Lightning), and far over it (redacted; the engine drops the body unread)
+        "9 MB state": ({"steps": [{"id": "job", "adaptors": [COMMON],
+                                   "expression": "fn(s => ({ data: { big: 'x'.repeat(9 * 1024 * 1024) } }))"}]}, {}),
+        "50 MB state": ({"steps": [{"id": "job", "adaptors": [COMMON],
+                                    "expression": "fn(s => ({ data: { big: 'x'.repeat(50 * 1024 * 1024) } }))"}]}, {}),
     }
 
 
@@ -201,8 +220,10 @@ def main():
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--capacity", type=int, default=2)
     parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
-    parser.add_argument("--worker-java-opts", default="",
-                        help="JVM options of the worker process, e.g. '-Xmx128m -XX:+UseSerialGC' (default: none, as kiln starts it)")
+    launcher_opts = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli", "worker-jvm.options")
+    parser.add_argument("--worker-java-opts", default=launcher_opts,
+                        help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
+                             " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
     parser.add_argument("--variants", default="trivial,trivial one-at-a-time,1 MB mapping,HTTP step")
     args = parser.parse_args()
 
@@ -227,10 +248,12 @@ def main():
         worker = subprocess.Popen([args.java, *args.worker_java_opts.split(), "-cp", args.classpath, "dev.kiln.cli.Main", "worker",
                                    "--lightning", f"ws://127.0.0.1:{dev_port}/worker", "--secret", secret,
                                    "--capacity", str(args.capacity), "--port", str(worker_port),
-                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo")],
-                                  stdout=logs, stderr=logs)
+                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo"),
+                                   "--data-dir", os.path.join(work, "worker-data")],
+                                  stdout=logs, stderr=logs, env={"MALLOC_ARENA_MAX": "2", **os.environ})
         sampler = RssSampler(worker.pid)
         sampler.start()
+        idle_rss = idle(worker.pid, worker_port)
         print(f"kiln bench/e2e {datetime.now().astimezone().isoformat(timespec='minutes')}, "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
               f"{args.runs} runs per variant at capacity {args.capacity}, worker JVM options '{args.worker_java_opts}'; times in ms")
@@ -259,6 +282,9 @@ def main():
                 if values:
                     print(f"  {phase:32} {percentile(values, 50):8.0f} {percentile(values, 95):8.0f}")
         sampler.running = False
+        end_rss = idle(worker.pid, worker_port)
+        print(f"\nidle worker process: {idle_rss[1] // 1024} MB RSS after start (tree {idle_rss[0] // 1024} MB),"
+              f" {end_rss[1] // 1024} MB after the runs (tree {end_rss[0] // 1024} MB, with the ready spare)")
     finally:
         for proc in (worker, dev):
             if proc is not None:

@@ -53,11 +53,16 @@ final class KilnProcess implements AutoCloseable {
     return kiln(kiln);
   }
 
-  /** {@code kiln <args>}. */
+  /**
+   * {@code kiln <args>}; a worker gets the JVM options {@code ./kiln} gives it ({@code
+   * worker-jvm.options} of this module: its heap cap among them, so the fault suite checks that
+   * large states fit in it).
+   */
   static KilnProcess kiln(List<String> args) throws IOException {
+    String jvmOptions = args.getFirst().equals("worker") ? "@" + Path.of("worker-jvm.options").toAbsolutePath() : "-Xmx256m";
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        jvmOptions, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("WORKER_"));

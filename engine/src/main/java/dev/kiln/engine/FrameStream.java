@@ -110,11 +110,11 @@ final class FrameStream {
 
   /** The engine's own check of the runtime's state limit (spec §4.1), on the bytes it receives. */
   private boolean stateTooLarge(ObjectNode meta, Frame frame) {
-    if (limits.stateLimitMb() > 0 && frame.body().length > limits.stateLimitMb() * MB) {
+    if (limits.stateLimitMb() > 0 && frame.bodyLength() > limits.stateLimitMb() * MB) {
       RunFailure failure = new RunFailure(
           "StateTooLargeError",
           "State exceeds the limit of " + RunSupervisor.jsNumber(limits.stateLimitMb()) + "mb",
-          "kill", tracker.phase(), frame.body().length / MB + " MB state "
+          "kill", tracker.phase(), frame.bodyLength() / MB + " MB state "
               + (meta.has("stepId") ? "returned by step " + stepLabel(meta) : "at the end of the workflow"));
       tracker.kill(failure);
       outcome = emitter.fail(failure, rss.peakMb());
@@ -123,12 +123,16 @@ final class FrameStream {
     return false;
   }
 
-  /** The state an event carries: replaced by {@code {"data":"[REDACTED]"}} past the payload limit. */
+  /**
+   * The state an event carries: replaced by {@code {"data":"[REDACTED]"}} past the payload limit or
+   * the kept-state limit ({@link RunLimits#maxKeptBodyBytes()}; such a body was not even read
+   * into memory when the reader had that limit).
+   */
   private String payloadWithinLimit(ObjectNode meta, Frame frame) {
-    if (frame.body().length == 0) {
+    if (frame.bodyLength() == 0) {
       return null;
     }
-    if (limits.payloadLimitMb() > 0 && frame.body().length > limits.payloadLimitMb() * MB) {
+    if (frame.bodyLength() > limits.maxKeptBodyBytes() || frame.bodyDropped()) {
       meta.put("redacted", true);
       return REDACTED;
     }

@@ -8,8 +8,11 @@ package dev.kiln.engine;
  * @param runTimeoutMs the whole run (process start, compilation, execution); 0 = no timeout
  * @param stateLimitMb the largest state a step may return (the runtime checks it)
  * @param payloadLimitMb the largest state an event may carry to the consumer; 0 = no limit
+ * @param keptStateMb the largest state the engine keeps in memory at all, for a consumer that
+ *     applies its own payload limit (the worker); a larger one is redacted like one over {@code
+ *     payloadLimitMb}; 0 = no such limit
  */
-public record RunLimits(int memoryLimitMb, long runTimeoutMs, double stateLimitMb, int payloadLimitMb) {
+public record RunLimits(int memoryLimitMb, long runTimeoutMs, double stateLimitMb, int payloadLimitMb, double keptStateMb) {
   public static final int DEFAULT_MEMORY_LIMIT_MB = 500;
   public static final long DEFAULT_RUN_TIMEOUT_MS = 600_000;
   public static final int DEFAULT_PAYLOAD_LIMIT_MB = 10;
@@ -25,7 +28,7 @@ public record RunLimits(int memoryLimitMb, long runTimeoutMs, double stateLimitM
     if (memoryLimitMb <= 0) {
       throw new IllegalArgumentException("memory limit must be positive: " + memoryLimitMb + " MB");
     }
-    if (runTimeoutMs < 0 || stateLimitMb < 0 || payloadLimitMb < 0) {
+    if (runTimeoutMs < 0 || stateLimitMb < 0 || payloadLimitMb < 0 || keptStateMb < 0) {
       throw new IllegalArgumentException("limits cannot be negative");
     }
   }
@@ -37,11 +40,31 @@ public record RunLimits(int memoryLimitMb, long runTimeoutMs, double stateLimitM
 
   /** The given memory and timeout; the state limit is 25% of memory, as in the reference. */
   public static RunLimits ofMemory(int memoryLimitMb, long runTimeoutMs) {
-    return new RunLimits(memoryLimitMb, runTimeoutMs, memoryLimitMb * 0.25, DEFAULT_PAYLOAD_LIMIT_MB);
+    return new RunLimits(memoryLimitMb, runTimeoutMs, memoryLimitMb * 0.25, DEFAULT_PAYLOAD_LIMIT_MB, 0);
   }
 
   public RunLimits withPayloadLimitMb(int mb) {
-    return new RunLimits(memoryLimitMb, runTimeoutMs, stateLimitMb, mb);
+    return new RunLimits(memoryLimitMb, runTimeoutMs, stateLimitMb, mb, keptStateMb);
+  }
+
+  public RunLimits withKeptStateMb(double mb) {
+    return new RunLimits(memoryLimitMb, runTimeoutMs, stateLimitMb, payloadLimitMb, mb);
+  }
+
+  /**
+   * The largest frame body (a state) the engine keeps in memory for this run: the smallest of the
+   * payload limit and the kept-state limit (a larger state is redacted in its event anyway) and
+   * the state limit (a larger one ends the run). Larger bodies are read and dropped ({@code
+   * FrameReader}), so the worker's memory does not grow with the states job code makes.
+   */
+  public int maxKeptBodyBytes() {
+    double mb = Double.MAX_VALUE;
+    for (double limit : new double[] {payloadLimitMb, keptStateMb, stateLimitMb}) {
+      if (limit > 0) {
+        mb = Math.min(mb, limit);
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, mb * 1024 * 1024);
   }
 
   /**

@@ -38,12 +38,16 @@ public final class RunProcessSandbox {
   private final List<Path> moreReadDirs;
   private final Path runFoldersDir;
   private final RunAsUser runAs;
+  private final CompileCacheFolder compileCache;
 
-  private RunProcessSandbox(Path repoDir, List<Path> moreReadDirs, Path runFoldersDir, RunAsUser runAs) {
+  private RunProcessSandbox(Path repoDir, List<Path> moreReadDirs, Path runFoldersDir, RunAsUser runAs, Path compileCacheDir) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
     this.moreReadDirs = moreReadDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     this.runFoldersDir = runFoldersDir.toAbsolutePath().normalize();
     this.runAs = runAs;
+    List<Path> nodeReadable = new ArrayList<>(this.moreReadDirs);
+    nodeReadable.add(this.repoDir);
+    this.compileCache = new CompileCacheFolder(compileCacheDir, nodeReadable, runAs);
   }
 
   /**
@@ -63,8 +67,24 @@ public final class RunProcessSandbox {
    * adaptors monorepo of {@code @local} adaptors ({@code --monorepo-dir}).
    */
   public static RunProcessSandbox lockedDown(Path repoDir, List<Path> moreReadDirs, String runAs) {
-    return new RunProcessSandbox(repoDir, moreReadDirs, Path.of(System.getProperty("java.io.tmpdir")),
-        runAs == null ? null : RunAsUser.lookUp(runAs, Path.of("/etc/passwd")));
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    RunAsUser user = runAs == null ? null : RunAsUser.lookUp(runAs, Path.of("/etc/passwd"));
+    return new RunProcessSandbox(repoDir, moreReadDirs, tmp, user, CompileCacheFolder.defaultDir(tmp, user));
+  }
+
+  /**
+   * This profile with the run processes' compile cache in {@code dir} (null: no cache). The
+   * default is {@code -Dkiln.compile.cache} of this JVM ({@code off}: none), else {@code
+   * ~/.cache/kiln/compile-cache} ({@code $XDG_CACHE_HOME}), or with {@code runAs} {@code
+   * <tmp>/kiln-compile-cache-<uid>}; see {@link CompileCacheFolder} for how it is prepared.
+   */
+  public RunProcessSandbox withCompileCache(Path dir) {
+    return new RunProcessSandbox(repoDir, moreReadDirs, runFoldersDir, runAs, dir);
+  }
+
+  /** The compile cache folder run processes are given, or null. */
+  Path compileCacheDir() {
+    return compileCache.dir();
   }
 
   Path repoDir() {
@@ -81,20 +101,23 @@ public final class RunProcessSandbox {
   }
 
   /**
-   * JVM options of the run process: with {@code runAs}, Javet's native library is cached in a
-   * folder of that user (created here, 0700, in the worker's temp folder), as the worker's own
-   * cache is usually in a home folder the user cannot read.
+   * JVM options of the run process: the compile cache folder when it is usable ({@link
+   * CompileCacheFolder}); with {@code runAs}, Javet's native library is cached in a folder of that
+   * user (created here, 0700, in the worker's temp folder), as the worker's own cache is usually in
+   * a home folder the user cannot read.
    */
   List<String> jvmOptions() throws IOException {
+    List<String> options = new ArrayList<>(compileCache.jvmOptions());
     if (runAs == null) {
-      return List.of();
+      return options;
     }
     Path cache = runFoldersDir.resolve("kiln-javet-" + runAs.uid());
     if (!Files.isDirectory(cache)) {
       Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       chown(cache);
     }
-    return List.of("-Dkiln.javet.cache=" + cache);
+    options.add("-Dkiln.javet.cache=" + cache);
+    return options;
   }
 
   /** The run process' arguments that lock its Node down to {@code runFolder} and the repo. */

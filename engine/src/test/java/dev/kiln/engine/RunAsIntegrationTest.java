@@ -48,7 +48,7 @@ class RunAsIntegrationTest {
         """);
     chmodTree(repo);
     RunProcessLauncher launcher = new RunProcessLauncher(Path.of(System.getProperty("java.home")), readableClasspath())
-        .lockedDown(RunProcessSandbox.lockedDown(repo, USER));
+        .lockedDown(RunProcessSandbox.lockedDown(repo, USER).withCompileCache(dir.resolve("compile-cache")));
     try (RunSupervisor supervisor = new RunSupervisor(repo, new PlanAutoinstaller(spec -> "1.0.0"), launcher, false)) {
       RecordingListener listener = new RecordingListener();
       RunOutcome outcome = supervisor.run(
@@ -60,6 +60,13 @@ class RunAsIntegrationTest {
       assertThat(data.path("folderOwner").asInt()).isEqualTo(uid);
       assertThat(data.path("groups").toString()).doesNotContain("0");
       EscapeSuiteIntegrationTest.awaitDeletion(Path.of(data.path("cwd").asText()));
+
+      // the compile cache folder is the user's, and its run processes use it
+      assertThat(Files.getOwner(dir.resolve("compile-cache")).getName()).isEqualTo(USER);
+      RecordingListener second = new RecordingListener();
+      assertThat(supervisor.run(RunRequest.of(TestPlans.oneStep("whoami", "whoami();", "@openfn/language-whoami@1.0.0"), null),
+          second).failure()).as(second.logText()).isNull();
+      assertThat(second.ofType(RunEvent.COMPILE_COMPLETE).get(0).meta().path("cachedSteps").asInt()).isEqualTo(1);
     }
   }
 

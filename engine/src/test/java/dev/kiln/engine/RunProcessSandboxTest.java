@@ -28,7 +28,7 @@ class RunProcessSandboxTest {
 
   @Test
   void theProcessGetsItsFolderAndTheRepoAndNoPrefixWithoutRunAs() throws Exception {
-    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(dir.resolve("repo"), null);
+    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(dir.resolve("repo"), null).withCompileCache(null);
     assertThat(sandbox.commandPrefix()).isEmpty();
     assertThat(sandbox.jvmOptions()).isEmpty();
     assertThat(sandbox.processArguments(dir.resolve("run")))
@@ -65,6 +65,44 @@ class RunProcessSandboxTest {
     } else {
       assertThatThrownBy(() -> RunProcessSandbox.RunAsUser.lookUp("kiln-run", passwd))
           .hasMessageContaining("needs the worker to run as root");
+    }
+  }
+
+  @Test
+  void theCompileCacheFolderIsCreatedPrivateAndPassedToTheProcess() throws Exception {
+    Path cache = dir.resolve("caches/compile");
+    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(dir.resolve("repo"), null).withCompileCache(cache);
+    assertThat(sandbox.jvmOptions()).containsExactly("-Dkiln.compile.cache=" + cache);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+    assertThat(sandbox.jvmOptions()).as("an existing private folder").containsExactly("-Dkiln.compile.cache=" + cache);
+  }
+
+  @Test
+  void theCompileCacheIsOffInAFolderJobCodeCouldReadOrOthersCouldWrite() throws Exception {
+    RunProcessSandbox inRepo = RunProcessSandbox.lockedDown(dir.resolve("repo"), null)
+        .withCompileCache(dir.resolve("repo/.cache"));
+    assertThat(inRepo.jvmOptions()).isEmpty();
+    assertThat(dir.resolve("repo/.cache")).doesNotExist();
+
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+    assertThat(RunProcessSandbox.lockedDown(dir.resolve("repo"), null).withCompileCache(shared).jvmOptions()).isEmpty();
+
+    Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectories(dir.resolve("target")));
+    assertThat(RunProcessSandbox.lockedDown(dir.resolve("repo"), null).withCompileCache(link).jvmOptions()).isEmpty();
+
+    if ("root".equals(System.getProperty("user.name"))) {
+      Path foreign = Files.createDirectories(dir.resolve("foreign"));
+      Files.setOwner(foreign, foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      assertThat(RunProcessSandbox.lockedDown(dir.resolve("repo"), null).withCompileCache(foreign).jvmOptions()).isEmpty();
+    }
+  }
+
+  @Test
+  void theDefaultCompileCacheIsInTheUsersCacheFolder() {
+    Path cache = RunProcessSandbox.lockedDown(dir.resolve("repo"), null).compileCacheDir();
+    if (System.getProperty("kiln.compile.cache") == null) {
+      assertThat(cache.toString()).endsWith("kiln/compile-cache");
     }
   }
 }

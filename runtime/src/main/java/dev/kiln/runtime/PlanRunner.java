@@ -91,10 +91,16 @@ final class PlanRunner {
     StepCompiler stepCompiler = options.compile() ? compiler : StepCompiler.PRECOMPILED;
     String globalsSource = options.globals() != null ? options.globals() : plan.globals();
     Set<String> globals = globalsSource == null ? Set.of() : GlobalsExports.names(globalsSource);
+    int fromCache = 0;
     for (PlanStep step : plan.steps().values()) {
       if (step.isJob()) {
         try {
-          compiled.put(step.id(), stepCompiler.compile(step, options.repoDir(), globals));
+          CompiledStep compiledStep = stepCompiler.compile(step, options.repoDir(), globals);
+          if (compiledStep.fromCache()) {
+            fromCache++;
+            log.debug("Compiled code of step " + step.displayName() + " taken from the compile cache");
+          }
+          compiled.put(step.id(), compiledStep);
         } catch (RunFailureException e) {
           log.error("Error occurred during compilation");
           log.error(e.getMessage());
@@ -107,7 +113,7 @@ final class PlanRunner {
     }
     long duration = System.currentTimeMillis() - start;
     log.info(String.format("Workflow compilation complete in %.2fs", duration / 1000.0));
-    send(FrameType.COMPILE_COMPLETE, meta().put("duration", duration));
+    send(FrameType.COMPILE_COMPLETE, meta().put("duration", duration).put("cachedSteps", fromCache));
     return compiled;
   }
 

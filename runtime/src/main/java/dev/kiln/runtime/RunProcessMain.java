@@ -63,11 +63,13 @@ public final class RunProcessMain {
     FrameReader in = new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
     ProcessBaseline baseline = ProcessBaseline.capture();
     warmUpCompiler(stderr);
+    // one compiler for every run the process serves: its compile cache is opened before ready
+    JobStepCompiler compiler = JobStepCompiler.prepared();
     // never closed when the process ends: it halts right after its last run, abandoning whatever
     // job code left open
     NodeHost host = freshHost(frames, processArgs.preloads(), baseline, stderr);
     while (true) {
-      JsonNode recycle = serve(host, in, frames, stderr);
+      JsonNode recycle = serve(host, compiler, in, frames, stderr);
       if (recycle == null) {
         exit(0);
       }
@@ -88,8 +90,8 @@ public final class RunProcessMain {
    * Writes ready, reads and runs one run frame; returns its {@code recycle} request when the
    * process is to serve another run, else null (the process exits).
    */
-  private static JsonNode serve(NodeHost host, FrameReader in, ScrubbingFrameSink frames, PrintStream stderr)
-      throws IOException {
+  private static JsonNode serve(NodeHost host, JobStepCompiler compiler, FrameReader in,
+      ScrubbingFrameSink frames, PrintStream stderr) throws IOException {
     frames.send(Frame.of(FrameType.READY, JSON.createObjectNode()
         .put("pid", ProcessHandle.current().pid())
         .set("versions", JSON.createObjectNode()
@@ -118,7 +120,7 @@ public final class RunProcessMain {
           .toString()));
       return null;
     }
-    boolean completed = new PlanRunner(host, frames, new JobStepCompiler(), version()).run(meta, run.bodyText());
+    boolean completed = new PlanRunner(host, frames, compiler, version()).run(meta, run.bodyText());
     JsonNode recycle = meta.get("recycle");
     return completed && recycle != null && recycle.isObject() ? recycle : null;
   }

@@ -226,7 +226,8 @@ final class RunEventTranslator implements RunListener {
     reasons.put(jobId, reason);
 
     String state = event.state() == null ? "{}" : event.state();
-    boolean tooLarge = options.stateTooLarge(RunSettings.utf8Length(state));
+    // redacted: the engine did not keep a state over the payload limit (RunSettings.limits)
+    boolean tooLarge = meta.path("redacted").asBoolean(false) || options.stateTooLarge(RunSettings.utf8Length(state));
     if (tooLarge) {
       statusLog("R/T", "Dataclip exceeds payload limit: output will not be sent back to the app.", stepId);
     }

@@ -60,10 +60,13 @@ record RunSettings(
 
   /**
    * The engine's limits. Its own payload redaction is off ({@code 0}): the worker applies the
-   * payload limit itself, where 0 means "send nothing", not "no limit".
+   * payload limit itself, where 0 means "send nothing", not "no limit". But the engine keeps no
+   * state over the payload limit (it would not be sent): such an event comes with {@code redacted}
+   * and the worker's memory does not grow with the states job code makes.
    */
   RunLimits limits() {
-    return RunLimits.ofMemory(memoryLimitMb, runTimeoutMs).withPayloadLimitMb(0);
+    return RunLimits.ofMemory(memoryLimitMb, runTimeoutMs).withPayloadLimitMb(0)
+        .withKeptStateMb(payloadLimitMb > 0 ? payloadLimitMb : Double.MIN_VALUE);
   }
 
   /** The runtime options the run process gets. */

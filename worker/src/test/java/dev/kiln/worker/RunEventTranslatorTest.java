@@ -132,6 +132,22 @@ class RunEventTranslatorTest {
   }
 
   @Test
+  void aStateTheEngineDidNotKeepIsOverThePayloadLimit() throws Exception {
+    RunSettings settings = RunSettings.resolve(RunOptions.NONE, config());
+    assertThat(settings.limits().maxKeptBodyBytes()).as("the worker's 10 MB payload limit").isEqualTo(10 * 1024 * 1024);
+    assertThat(settings.limits().payloadLimitMb()).as("the engine redacts nothing else itself").isZero();
+    RunEventTranslator t = translator(RunOptions.NONE);
+    t.onEvent(event(RunEvent.STEP_START, "{\"stepId\":\"a\"}", null));
+    t.onEvent(event(RunEvent.STEP_COMPLETE, "{\"stepId\":\"a\",\"next\":[],\"redacted\":true}", "{\"data\":\"[REDACTED]\"}"));
+    t.onEvent(event(RunEvent.WORKFLOW_COMPLETE, "{\"redacted\":true}", "{\"data\":\"[REDACTED]\"}"));
+
+    JsonNode step = payload("step:complete", 0);
+    assertThat(step.path("output_dataclip_error").asText()).isEqualTo("DATACLIP_TOO_LARGE");
+    assertThat(step.has("output_dataclip")).isFalse();
+    assertThat(payload("run:complete", 0).path("final_state").toString()).isEqualTo("{\"data\":\"[REDACTED]\"}");
+  }
+
+  @Test
   void outputDataclipsFalseSendsTheIdOnly() throws Exception {
     RunEventTranslator t = translator(new RunOptions(null, null, null, null, false, null, null));
     t.onEvent(event(RunEvent.STEP_START, "{\"stepId\":\"a\"}", null));

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param type the frame type, an ASCII word without spaces ({@link FrameType} lists them)
  * @param metaJson a JSON object as text (small: ids, durations, errors); never null, {@code "{}"} when empty
  * @param body the payload bytes, a state as UTF-8 JSON text, or empty; the codec never parses it
+ * @param bodyLength the body's length on the wire: more than {@code body.length} (then {@code body}
+ *     is empty) when a {@link FrameReader} with a body limit dropped it
  */
-public record Frame(String type, String metaJson, byte[] body) {
+public record Frame(String type, String metaJson, byte[] body, int bodyLength) {
   private static final byte[] EMPTY = new byte[0];
 
   public Frame {
@@ -20,6 +22,19 @@ public record Frame(String type, String metaJson, byte[] body) {
     }
     metaJson = metaJson == null || metaJson.isEmpty() ? "{}" : metaJson;
     body = body == null ? EMPTY : body;
+    if (body.length > 0 && bodyLength != body.length || bodyLength < 0) {
+      throw new IllegalArgumentException("a body of " + body.length + " bytes cannot have length " + bodyLength);
+    }
+  }
+
+  /** A frame with the whole body. */
+  public Frame(String type, String metaJson, byte[] body) {
+    this(type, metaJson, body, body == null ? 0 : body.length);
+  }
+
+  /** True when the reader dropped this frame's body for its size ({@link #bodyLength()} says how big it was). */
+  public boolean bodyDropped() {
+    return body.length < bodyLength;
   }
 
   /** A frame with metadata and no body. */
@@ -39,6 +54,6 @@ public record Frame(String type, String metaJson, byte[] body) {
 
   @Override
   public String toString() {
-    return "Frame[" + type + " " + metaJson + " +" + body.length + " body bytes]";
+    return "Frame[" + type + " " + metaJson + " +" + bodyLength + " body bytes" + (bodyDropped() ? ", dropped]" : "]");
   }
 }

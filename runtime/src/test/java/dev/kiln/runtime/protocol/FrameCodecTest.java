@@ -67,6 +67,47 @@ class FrameCodecTest {
   }
 
   @Test
+  void aBodyLargerThanTheFirstChunkIsReadWholeAndATruncatedOneIsAnError() throws IOException {
+    byte[] body = new byte[3 * 1024 * 1024 + 17];
+    Arrays.fill(body, (byte) 'x');
+    body[body.length - 1] = 'y';
+    byte[] wire = encode(new Frame("step-complete", "{}", body), Frame.of("ready", "{}"));
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+    assertThat(reader.read().body()).isEqualTo(body);
+    assertThat(reader.read().type()).isEqualTo("ready");
+
+    FrameReader cut = new FrameReader(new ByteArrayInputStream(Arrays.copyOf(wire, 2 * 1024 * 1024)));
+    assertThatThrownBy(cut::read).isInstanceOf(ProtocolException.class).hasMessageContaining("of " + body.length + " bytes");
+  }
+
+  @Test
+  void aHeaderAloneCannotMakeTheReaderAllocateItsLength() {
+    byte[] wire = ("step-complete 2 2000000000\n{}" + "x".repeat(100)).getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(new FrameReader(new ByteArrayInputStream(wire))::read)
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("(100 of 2000000000 bytes)");
+  }
+
+  @Test
+  void bodiesOverTheReadersLimitAreDroppedWithTheirLength() throws IOException {
+    byte[] big = new byte[200_000];
+    byte[] wire = encode(new Frame("step-complete", "{\"a\":1}", big), Frame.withBody("workflow-complete", "{}", "{}"));
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire), 100_000);
+
+    Frame dropped = reader.read();
+    assertThat(dropped.metaJson()).isEqualTo("{\"a\":1}");
+    assertThat(dropped.body()).isEmpty();
+    assertThat(dropped.bodyLength()).isEqualTo(200_000);
+    assertThat(dropped.bodyDropped()).isTrue();
+    Frame kept = reader.read();
+    assertThat(kept.bodyText()).isEqualTo("{}");
+    assertThat(kept.bodyDropped()).isFalse();
+    assertThat(reader.read()).isNull();
+
+    FrameReader cut = new FrameReader(new ByteArrayInputStream(Arrays.copyOf(wire, 150_000)), 100_000);
+    assertThatThrownBy(cut::read).isInstanceOf(ProtocolException.class).hasMessageContaining("of 200000 bytes");
+  }
+
+  @Test
   void malformedHeadersAreRejected() {
     for (String wire : new String[] {"run 1\n{", "run x 0\n", "run -1 0\n", "run 0 0", "a b c d\n"}) {
       FrameReader reader =
