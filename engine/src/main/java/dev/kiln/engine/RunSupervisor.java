@@ -206,7 +206,7 @@ public final class RunSupervisor implements AutoCloseable {
       FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, stepTimer, emitter);
       try {
         Frame frame;
-        while (!emitter.ended() && (frame = launched.frames().read()) != null) {
+        while (!emitter.ended() && (frame = launched.frames().read(limits.maxKeptBodyBytes())) != null) {
           if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
             tracker.phase(RunPhase.COMPILE);
             // on its own thread: a big plan must not stop the frames the process sends meanwhile

@@ -38,7 +38,7 @@ final class CompileCache {
   static final String MAX_MB_PROPERTY = "kiln.compile.cache.maxMb";
   private static final long DEFAULT_MAX_MB = 256;
   /** Bumped whenever what is stored, or how a compiled job becomes a {@link CompiledStep}, changes. */
-  private static final String FORMAT = "kiln compiled step 1";
+  private static final String FORMAT = "kiln compiled step 2";
 
   private final CacheFolder folder;
   private final String compilerFingerprint;
@@ -98,11 +98,12 @@ final class CompileCache {
     }
     try {
       String code = string(entry);
-      String sourceMap = entry.get() == 1 ? string(entry) : null;
+      String sourceMap = nullableString(entry);
       int count = entry.getInt();
       List<CompiledStep.OperationRef> operations = new ArrayList<>(Math.min(count, 1024));
       for (int i = 0; i < count; i++) {
-        operations.add(new CompiledStep.OperationRef(string(entry), entry.getInt()));
+        // an operation called through a member (collections.get(…)) has no name
+        operations.add(new CompiledStep.OperationRef(nullableString(entry), entry.getInt()));
       }
       if (code == null || entry.hasRemaining()) {
         return null;
@@ -117,13 +118,10 @@ final class CompileCache {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(step.code().length() + 1024);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(out, step.code());
-      out.writeByte(step.sourceMapJson() == null ? 0 : 1);
-      if (step.sourceMapJson() != null) {
-        write(out, step.sourceMapJson());
-      }
+      writeNullable(out, step.sourceMapJson());
       out.writeInt(step.operations().size());
       for (CompiledStep.OperationRef operation : step.operations()) {
-        write(out, operation.name());
+        writeNullable(out, operation.name());
         out.writeInt(operation.line());
       }
     } catch (IOException e) {
@@ -174,6 +172,17 @@ final class CompileCache {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     out.writeInt(bytes.length);
     out.write(bytes);
+  }
+
+  private static void writeNullable(DataOutputStream out, String text) throws IOException {
+    out.writeByte(text == null ? 0 : 1);
+    if (text != null) {
+      write(out, text);
+    }
+  }
+
+  private static String nullableString(ByteBuffer entry) {
+    return entry.get() == 1 ? string(entry) : null;
   }
 
   private static String string(ByteBuffer entry) {

@@ -65,7 +65,11 @@ final class JobStepCompiler implements StepCompiler {
           job.sourceMapJson(),
           job.operations().stream().map(o -> new CompiledStep.OperationRef(o.name(), o.line())).toList());
       if (key != null) {
-        cache.writeStep(key, compiled);
+        try {
+          cache.writeStep(key, compiled);
+        } catch (RuntimeException e) {
+          System.err.println("kiln: the compile cache could not store step " + step.displayName() + ": " + e);
+        }
       }
       return compiled;
     } catch (CompileError e) {

@@ -56,6 +56,18 @@ class CompileCacheTest {
     assertThat(second.operations()).isEqualTo(first.operations()).hasSize(2);
   }
 
+  /** An operation called through a member ({@code collections.get(…)}) has no name. */
+  @Test
+  void operationsWithoutANameAreStoredAndRead() {
+    String source = "collections.get('name');\nfn(s => s);\n";
+    CompiledStep first = compile(cache("compiler-a"), source, FIXTURE);
+    CompiledStep second = compile(cache("compiler-a"), source, FIXTURE);
+
+    assertThat(first.operations()).extracting(CompiledStep.OperationRef::name).containsNull();
+    assertThat(second.fromCache()).isTrue();
+    assertThat(second.operations()).isEqualTo(first.operations());
+  }
+
   @Test
   void anotherCompilerAdaptorVersionSourceOrGlobalsIsAMiss() {
     compile(cache("compiler-a"), SOURCE, FIXTURE);

@@ -38,6 +38,14 @@ public final class FrameReader {
    * @throws ProtocolException on a malformed header or a stream that ends inside a frame
    */
   public Frame read() throws IOException {
+    return read(maxBodyBytes);
+  }
+
+  /**
+   * As {@link #read()}, keeping a body only up to {@code maxBodyBytes} (a stream that carries
+   * several runs, each with its own limits).
+   */
+  public Frame read(int maxBodyBytes) throws IOException {
     String header = readHeaderLine();
     if (header == null) {
       return null;

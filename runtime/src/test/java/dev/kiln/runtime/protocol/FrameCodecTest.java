@@ -107,6 +107,16 @@ class FrameCodecTest {
     assertThatThrownBy(cut::read).isInstanceOf(ProtocolException.class).hasMessageContaining("of 200000 bytes");
   }
 
+  /** One stream, several runs: each read may carry its run's own limit. */
+  @Test
+  void theBodyLimitCanBeGivenPerRead() throws IOException {
+    byte[] big = new byte[200_000];
+    Frame frame = new Frame("step-complete", "{}", big);
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(encode(frame, frame)));
+    assertThat(reader.read(100_000).bodyDropped()).isTrue();
+    assertThat(reader.read(300_000).body()).hasSize(200_000);
+  }
+
   @Test
   void malformedHeadersAreRejected() {
     for (String wire : new String[] {"run 1\n{", "run x 0\n", "run -1 0\n", "run 0 0", "a b c d\n"}) {
