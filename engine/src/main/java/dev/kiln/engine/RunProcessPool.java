@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * run's adaptors before its {@code ready}), and a process whose run completed and which was asked
  * to serve another one (it closes that run's Node runtime, empties its run folder and imports the
  * run's adaptors into a fresh runtime before it writes {@code ready} again). A process serves one
- * run at a time and at most {@value #MAX_RUNS_PER_PROCESS} runs in all. With pooling off (a
+ * run at a time and at most {@value #MAX_RUNS_PER_PROCESS} runs in all; with a bound, no spare is
+ * started while that many processes are alive (a run then waits for one that is preparing). With pooling off (a
  * one-shot command such as {@code kiln run}) every run starts its own process, which ends with it.
  */
 final class RunProcessPool implements AutoCloseable {
@@ -28,12 +31,17 @@ final class RunProcessPool implements AutoCloseable {
 
   private final RunProcessLauncher launcher;
   private final boolean enabled;
+  private final int maxProcesses;
   private final Deque<LaunchedProcess> waiting = new ArrayDeque<>();
+  /** Every process the pool started that may still be alive: waiting, preparing or running. */
+  private final Set<LaunchedProcess> started = new HashSet<>();
   private boolean closed;
 
-  RunProcessPool(RunProcessLauncher launcher, boolean enabled) {
+  /** @param maxProcesses no spare is started while this many processes are alive (0: no bound) */
+  RunProcessPool(RunProcessLauncher launcher, boolean enabled, int maxProcesses) {
     this.launcher = launcher;
     this.enabled = enabled;
+    this.maxProcesses = maxProcesses;
   }
 
   /**
@@ -57,9 +65,9 @@ final class RunProcessPool implements AutoCloseable {
     if (taken == null) {
       taken = startFresh(memoryLimitMb);
     }
-    if (enabled && !closed && waiting.isEmpty()) {
+    if (enabled && !closed && waiting.isEmpty() && (maxProcesses == 0 || alive() < maxProcesses)) {
       try {
-        waiting.add(launcher.start(memoryLimitMb, preloads));
+        waiting.add(track(launcher.start(memoryLimitMb, preloads)));
       } catch (IOException e) {
         // the next run starts its own process and reports what fails
       }
@@ -70,7 +78,20 @@ final class RunProcessPool implements AutoCloseable {
 
   /** A new process for a run that needs one now: it preloads nothing, its run frame follows at once. */
   LaunchedProcess startFresh(int memoryLimitMb) throws IOException {
-    return launcher.start(memoryLimitMb, List.of()).forRunNow();
+    LaunchedProcess process = launcher.start(memoryLimitMb, List.of()).forRunNow();
+    synchronized (this) {
+      return track(process);
+    }
+  }
+
+  private LaunchedProcess track(LaunchedProcess process) {
+    started.add(process);
+    return process;
+  }
+
+  private int alive() {
+    started.removeIf(p -> !p.process().isAlive());
+    return started.size();
   }
 
   /** Whether the process should serve another run after the one it is given now (counts the run). */
@@ -116,5 +137,6 @@ final class RunProcessPool implements AutoCloseable {
     closed = true;
     waiting.forEach(RunProcessPool::stop);
     waiting.clear();
+    started.clear();
   }
 }

@@ -57,14 +57,14 @@ public final class RunSupervisor implements AutoCloseable {
    */
   public RunSupervisor(
       Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher, boolean warmSpare) {
-    this(repoDir, autoinstaller, launcher, warmSpare, null);
+    this(repoDir, autoinstaller, new RunProcessPool(launcher, warmSpare, 0), null);
   }
 
-  private RunSupervisor(Path repoDir, PlanAutoinstaller autoinstaller, RunProcessLauncher launcher,
-      boolean warmSpare, AdaptorIndexer indexer) {
+  RunSupervisor(Path repoDir, PlanAutoinstaller autoinstaller, RunProcessPool processes,
+      AdaptorIndexer indexer) {
     this.repoDir = repoDir;
     this.autoinstaller = autoinstaller;
-    this.processes = new RunProcessPool(launcher, warmSpare);
+    this.processes = processes;
     this.indexer = indexer;
     scheduler.scheduleWithFixedDelay(processes::stopIdle, 10, 10, TimeUnit.SECONDS);
   }
@@ -93,6 +93,21 @@ public final class RunSupervisor implements AutoCloseable {
    * (the adaptors monorepo of {@code @local} adaptors).
    */
   public static RunSupervisor create(Path repoDir, boolean warmSpare, String runAs, List<Path> moreReadDirs) {
+    return create(repoDir, warmSpare, 0, runAs, moreReadDirs);
+  }
+
+  /**
+   * The supervisor of a worker that runs at most {@code capacity} runs at once: run processes are
+   * pooled, and no more than {@code capacity} of them are kept (a spare is started only while
+   * fewer are alive: each further one would cost its ~160 MB for a latency gain under full load
+   * only); otherwise as {@link #create(Path, boolean, String, List)}.
+   */
+  public static RunSupervisor forWorker(Path repoDir, int capacity, String runAs, List<Path> moreReadDirs) {
+    return create(repoDir, true, capacity, runAs, moreReadDirs);
+  }
+
+  private static RunSupervisor create(
+      Path repoDir, boolean warmSpare, int maxProcesses, String runAs, List<Path> moreReadDirs) {
     AdaptorInstaller installer = new AdaptorInstaller(repoDir, RegistryConfig.fromEnvironment());
     RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(repoDir, moreReadDirs, runAs);
     // a one-shot command would mostly abandon an index build when it ends: only a worker indexes
@@ -100,7 +115,8 @@ public final class RunSupervisor implements AutoCloseable {
     return new RunSupervisor(repoDir,
         new PlanAutoinstaller(spec -> installer.install(spec).version(),
             indexer == null ? (name, version) -> { } : indexer::ensure),
-        RunProcessLauncher.ofCurrentJvm().lockedDown(sandbox), warmSpare, indexer);
+        new RunProcessPool(RunProcessLauncher.ofCurrentJvm().lockedDown(sandbox), warmSpare, maxProcesses),
+        indexer);
   }
 
   /** Run processes started and waiting for a run, for the worker's metrics. */

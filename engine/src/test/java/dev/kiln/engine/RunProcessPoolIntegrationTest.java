@@ -67,6 +67,20 @@ class RunProcessPoolIntegrationTest {
     assertThat(runProcesses()).isEmpty();
   }
 
+  /** A worker of capacity 1 keeps one process: no spare beside it, every run on it. */
+  @Test
+  void aBoundedPoolStartsNoSpareBeyondItsBound() {
+    try (RunSupervisor supervisor = new RunSupervisor(TestPlans.REPO, new PlanAutoinstaller(spec -> "0.0.0"),
+        new RunProcessPool(RunProcessLauncher.ofCurrentJvm(), true, 1), null)) {
+      Set<Long> pids = new HashSet<>();
+      for (int run = 0; run < 3; run++) {
+        pids.add(runOn(supervisor, RunLimits.defaults()));
+        assertThat(runProcesses()).as("run %d: one process alive", run).hasSize(1);
+      }
+      assertThat(pids).hasSize(1);
+    }
+  }
+
   /**
    * A process that serves several runs gives each a fresh Node runtime: module-level state of an
    * adaptor (like language-common's cursor), environment variables and the working directory an

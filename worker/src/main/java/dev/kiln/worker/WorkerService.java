@@ -102,7 +102,7 @@ public final class WorkerService {
    * must run as root) every run process runs as that unprivileged user.
    */
   public static WorkerService start(WorkerConfig config, String runAs) throws IOException {
-    RunSupervisor supervisor = RunSupervisor.create(config.repoDir(), true, runAs,
+    RunSupervisor supervisor = RunSupervisor.forWorker(config.repoDir(), config.capacity(), runAs,
         config.monorepoDir() == null ? List.of() : List.of(config.monorepoDir()));
     return start(config, supervisor, new LightningPlanPreparer(config));
   }
