@@ -25,6 +25,12 @@ COMMON = "@openfn/language-common@3.3.4"
 HTTP = "@openfn/language-http@7.2.10"
 
 
+# The worker as ./kiln starts it: its JVM options file and 2 malloc arenas.
+LAUNCHER_WORKER_OPTS = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli",
+                                          "worker-jvm.options")
+WORKER_ENV = {"MALLOC_ARENA_MAX": "2", **os.environ}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -220,8 +226,7 @@ def main():
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--capacity", type=int, default=2)
     parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
-    launcher_opts = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli", "worker-jvm.options")
-    parser.add_argument("--worker-java-opts", default=launcher_opts,
+    parser.add_argument("--worker-java-opts", default=LAUNCHER_WORKER_OPTS,
                         help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
                              " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
     parser.add_argument("--variants", default="trivial,trivial one-at-a-time,1 MB mapping,HTTP step")
@@ -250,7 +255,7 @@ def main():
                                    "--capacity", str(args.capacity), "--port", str(worker_port),
                                    "--repo-dir", args.repo_dir or os.path.join(work, "repo"),
                                    "--data-dir", os.path.join(work, "worker-data")],
-                                  stdout=logs, stderr=logs, env={"MALLOC_ARENA_MAX": "2", **os.environ})
+                                  stdout=logs, stderr=logs, env=WORKER_ENV)
         sampler = RssSampler(worker.pid)
         sampler.start()
         idle_rss = idle(worker.pid, worker_port)

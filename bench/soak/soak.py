@@ -83,7 +83,9 @@ def main():
     parser.add_argument("--capacity", type=int, default=5)
     parser.add_argument("--warmup", type=int, help="runs before the 'after warm-up' figure (default 10 %%, at least 20)")
     parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
-    parser.add_argument("--worker-java-opts", default="", help="JVM options of the worker process (default: none)")
+    parser.add_argument("--worker-java-opts", default=e2e.LAUNCHER_WORKER_OPTS,
+                        help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
+                             " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
     args = parser.parse_args()
     warmup = args.warmup or max(20, args.runs // 10)
 
@@ -110,7 +112,7 @@ def main():
                                    "--capacity", str(args.capacity), "--port", str(worker_port),
                                    "--data-dir", os.path.join(work, "worker-data"),
                                    "--repo-dir", args.repo_dir or os.path.join(work, "repo")],
-                                  stdout=logs, stderr=logs)
+                                  stdout=logs, stderr=logs, env=e2e.WORKER_ENV)
         e2e.wait_until(lambda: scrape(worker_port), 60, "the worker's /metrics")
         sampler = Sampler(worker.pid, worker_port)
         sampler.start()
