@@ -31,6 +31,17 @@ LAUNCHER_WORKER_OPTS = "@" + os.path.join(os.path.dirname(os.path.abspath(__file
 WORKER_ENV = {"MALLOC_ARENA_MAX": "2", **os.environ}
 
 
+def stop(*processes):
+    """Terminates the processes that were started (None: not started), killing any that linger."""
+    for proc in processes:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -291,13 +302,7 @@ def main():
         print(f"\nidle worker process: {idle_rss[1] // 1024} MB RSS after start (tree {idle_rss[0] // 1024} MB),"
               f" {end_rss[1] // 1024} MB after the runs (tree {end_rss[0] // 1024} MB, with the ready spare)")
     finally:
-        for proc in (worker, dev):
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop(worker, dev)
         item_server.shutdown()
 
 

@@ -19,7 +19,7 @@ import urllib.request
 from datetime import datetime
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-import bench as e2e  # noqa: E402  (free_port, Api, wait_until, COMMON)
+import bench as e2e  # noqa: E402  (free_port, Api, wait_until, stop, COMMON)
 
 WINDOW = 10  # samples (seconds) whose median is the "after warm-up" and "end" figure
 FLAT = 0.10
@@ -167,13 +167,7 @@ def main():
               f"the last {WINDOW} samples up to the last run:complete; logs in {logs.name})")
         return 0 if lost == 0 else 1
     finally:
-        for proc in (worker, dev):
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        e2e.stop(worker, dev)
 
 
 if __name__ == "__main__":
