@@ -114,11 +114,11 @@ final class NodeHost implements AutoCloseable {
   }
 
   /**
-   * Resets what an earlier runtime of this process may have changed through {@code process}: the
-   * environment becomes exactly {@code environmentJson}, the working directory {@code directory}.
+   * Resets what this runtime's code may have changed through {@code process}: the environment
+   * and the working directory become the process' {@code baseline} again.
    */
-  void restoreProcess(String environmentJson, String directory) {
-    call("restoreProcess", environmentJson, directory);
+  void restoreProcess(ProcessBaseline baseline) {
+    call("restoreProcess", baseline.environmentJson(), baseline.workingDirectory());
   }
 
   void init(String optionsJson) {

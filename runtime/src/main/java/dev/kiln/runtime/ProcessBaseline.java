@@ -2,7 +2,6 @@ package dev.kiln.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -16,14 +15,10 @@ import java.util.TreeMap;
  */
 record ProcessBaseline(String environmentJson, String workingDirectory) {
   static ProcessBaseline capture() {
+    ObjectNode environment = new ObjectMapper().createObjectNode();
     // System.getenv() is the environment the JVM started with: later changes made through Node
     // (setenv) do not show in it
-    return of(System.getenv(), System.getProperty("user.dir"));
-  }
-
-  static ProcessBaseline of(Map<String, String> environment, String workingDirectory) {
-    ObjectNode json = new ObjectMapper().createObjectNode();
-    new TreeMap<>(environment).forEach(json::put);
-    return new ProcessBaseline(json.toString(), workingDirectory);
+    new TreeMap<>(System.getenv()).forEach(environment::put);
+    return new ProcessBaseline(environment.toString(), System.getProperty("user.dir"));
   }
 }

@@ -67,22 +67,22 @@ public final class RunProcessMain {
     JobStepCompiler compiler = JobStepCompiler.prepared();
     // never closed when the process ends: it halts right after its last run, abandoning whatever
     // job code left open
-    NodeHost host = freshHost(frames, processArgs.preloads(), baseline, stderr);
+    NodeHost host = freshHost(frames, processArgs.preloads(), stderr);
     while (true) {
       JsonNode recycle = serve(host, compiler, in, frames, stderr);
       if (recycle == null) {
         exit(0);
       }
-      // back to the start directory before the run folder is emptied: a working directory that
-      // no longer exists would break the next runtime's bootstrap
-      host.restoreProcess(baseline.environmentJson(), baseline.workingDirectory());
+      // environment and working directory back to the process' start, before the run folder is
+      // emptied: a working directory that no longer exists would break the next runtime's bootstrap
+      host.restoreProcess(baseline);
       host.close();
       if (processArgs.permissions() != null) {
         FolderTree.deleteContents(processArgs.permissions().workDir());
       }
       List<String> preloads = new ArrayList<>();
       recycle.path("preload").forEach(folder -> preloads.add(folder.asText()));
-      host = freshHost(frames, preloads, baseline, stderr);
+      host = freshHost(frames, preloads, stderr);
     }
   }
 
@@ -135,13 +135,11 @@ public final class RunProcessMain {
   }
 
   /**
-   * A new Node runtime for the next run, with the process as it was at start and the given
-   * installed adaptors imported (into this runtime only, which serves one run).
+   * A new Node runtime for the next run (the process restored to its start beforehand), with the
+   * given installed adaptors imported (into this runtime only, which serves one run).
    */
-  private static NodeHost freshHost(
-      ScrubbingFrameSink frames, List<String> preloads, ProcessBaseline baseline, PrintStream stderr) {
+  private static NodeHost freshHost(ScrubbingFrameSink frames, List<String> preloads, PrintStream stderr) {
     NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
-    host.restoreProcess(baseline.environmentJson(), baseline.workingDirectory());
     for (String adaptorRoot : preloads) {
       String problem = host.preload(adaptorRoot);
       if (problem != null) {

@@ -55,9 +55,9 @@ function createHost(bridge) {
 
   return {
     /**
-     * The environment and working directory as the process had them at start: the environment
-     * is the process' own (setenv), so a variable an adaptor set in an earlier runtime of this
-     * process would otherwise still be there.
+     * The environment and working directory as the process had them at start, once this
+     * runtime's run is over: the environment is the process' own (setenv), so a variable an
+     * adaptor set would otherwise still be there in the next runtime of this process.
      */
     restoreProcess(environmentJson, directory) {
       const environment = JSON.parse(environmentJson);
