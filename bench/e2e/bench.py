@@ -10,9 +10,7 @@ import json
 import os
 import secrets
 import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,6 +27,50 @@ HTTP = "@openfn/language-http@7.2.10"
 LAUNCHER_WORKER_OPTS = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli",
                                           "worker-jvm.options")
 WORKER_ENV = {"MALLOC_ARENA_MAX": "2", **os.environ}
+
+
+def process_arguments(runs, capacity):
+    """A parser with the options of a benchmark that starts a dev server and a worker."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--java", required=True)
+    parser.add_argument("--classpath", required=True)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--capacity", type=int, default=capacity)
+    parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
+    parser.add_argument("--worker-java-opts", default=LAUNCHER_WORKER_OPTS,
+                        help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
+                             " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
+    return parser
+
+
+def start_dev_server_and_worker(args, work, logs):
+    """Starts a dev server (its data in work), waits for its API, then starts a worker connected to
+    it; returns (dev server process, worker process, Api, the worker's HTTP port)."""
+    dev_port, worker_port = free_port(), free_port()
+    secret, token = secrets.token_hex(32), secrets.token_hex(16)
+    dev = subprocess.Popen([args.java, "-cp", args.classpath, "dev.kiln.devserver.DevServer",
+                            "--port", str(dev_port), "--db", os.path.join(work, "dev.db"),
+                            "--secret", secret, "--api-token", token], stdout=logs, stderr=logs)
+    try:
+        api = Api(dev_port, token)
+
+        def devserver_up():
+            try:
+                return api.call("/runs?limit=1") is not None
+            except OSError:
+                return False
+        wait_until(devserver_up, 60, "the dev server")
+        worker = subprocess.Popen([args.java, *args.worker_java_opts.split(), "-cp", args.classpath,
+                                   "dev.kiln.cli.Main", "worker",
+                                   "--lightning", f"ws://127.0.0.1:{dev_port}/worker", "--secret", secret,
+                                   "--capacity", str(args.capacity), "--port", str(worker_port),
+                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo"),
+                                   "--data-dir", os.path.join(work, "worker-data")],
+                                  stdout=logs, stderr=logs, env=WORKER_ENV)
+    except BaseException:
+        stop(dev)
+        raise
+    return dev, worker, api, worker_port
 
 
 def stop(*processes):
@@ -231,42 +273,16 @@ def measure(api, sampler, name, workflow, state, runs, idle_between_s=0.0):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--java", required=True)
-    parser.add_argument("--classpath", required=True)
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--capacity", type=int, default=2)
-    parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
-    parser.add_argument("--worker-java-opts", default=LAUNCHER_WORKER_OPTS,
-                        help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
-                             " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
+    parser = process_arguments(runs=40, capacity=2)
     parser.add_argument("--variants", default="trivial,trivial one-at-a-time,1 MB mapping,HTTP step")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="kiln-bench-e2e-")
-    dev_port, worker_port, secret, token = free_port(), free_port(), secrets.token_hex(32), secrets.token_hex(16)
     item_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ItemHandler)
     threading.Thread(target=item_server.serve_forever, daemon=True).start()
     logs = open(os.path.join(work, "processes.log"), "w")
-    dev = subprocess.Popen([args.java, "-cp", args.classpath, "dev.kiln.devserver.DevServer",
-                            "--port", str(dev_port), "--db", os.path.join(work, "dev.db"),
-                            "--secret", secret, "--api-token", token], stdout=logs, stderr=logs)
-    worker = None
+    dev, worker, api, worker_port = start_dev_server_and_worker(args, work, logs)
     try:
-        api = Api(dev_port, token)
-
-        def devserver_up():
-            try:
-                return api.call("/runs?limit=1") is not None
-            except OSError:
-                return False
-        wait_until(devserver_up, 60, "the dev server")
-        worker = subprocess.Popen([args.java, *args.worker_java_opts.split(), "-cp", args.classpath, "dev.kiln.cli.Main", "worker",
-                                   "--lightning", f"ws://127.0.0.1:{dev_port}/worker", "--secret", secret,
-                                   "--capacity", str(args.capacity), "--port", str(worker_port),
-                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo"),
-                                   "--data-dir", os.path.join(work, "worker-data")],
-                                  stdout=logs, stderr=logs, env=WORKER_ENV)
         sampler = RssSampler(worker.pid)
         sampler.start()
         idle_rss = idle(worker.pid, worker_port)

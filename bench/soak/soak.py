@@ -5,12 +5,9 @@ and JVM heap (jvm_memory_used_bytes{area="heap"} from its /metrics) are sampled.
 after warm-up / end / peak for both, runs by final state, Lost, and whether memory is flat (end
 within 10 % of after warm-up). Started by bench/soak/run.sh, which passes the Java binary and
 class path. The process plumbing is bench/e2e's (imported, not copied)."""
-import argparse
 import os
 import re
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -19,7 +16,7 @@ import urllib.request
 from datetime import datetime
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-import bench as e2e  # noqa: E402  (free_port, Api, wait_until, stop, COMMON)
+import bench as e2e  # noqa: E402
 
 WINDOW = 10  # samples (seconds) whose median is the "after warm-up" and "end" figure
 FLAT = 0.10
@@ -76,43 +73,15 @@ def mb(value):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--java", required=True)
-    parser.add_argument("--classpath", required=True)
-    parser.add_argument("--runs", type=int, default=2000)
-    parser.add_argument("--capacity", type=int, default=5)
+    parser = e2e.process_arguments(runs=2000, capacity=5)
     parser.add_argument("--warmup", type=int, help="runs before the 'after warm-up' figure (default 10 %%, at least 20)")
-    parser.add_argument("--repo-dir", help="adaptor repo (default: a fresh one; tarballs come from Kiln's npm cache)")
-    parser.add_argument("--worker-java-opts", default=e2e.LAUNCHER_WORKER_OPTS,
-                        help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
-                             " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
     args = parser.parse_args()
     warmup = args.warmup or max(20, args.runs // 10)
 
     work = tempfile.mkdtemp(prefix="kiln-bench-soak-")
-    dev_port, worker_port = e2e.free_port(), e2e.free_port()
-    secret, token = secrets.token_hex(32), secrets.token_hex(16)
     logs = open(os.path.join(work, "processes.log"), "w")
-    dev = subprocess.Popen([args.java, "-cp", args.classpath, "dev.kiln.devserver.DevServer",
-                            "--port", str(dev_port), "--db", os.path.join(work, "dev.db"),
-                            "--secret", secret, "--api-token", token], stdout=logs, stderr=logs)
-    worker = None
+    dev, worker, api, worker_port = e2e.start_dev_server_and_worker(args, work, logs)
     try:
-        api = e2e.Api(dev_port, token)
-
-        def devserver_up():
-            try:
-                return api.call("/runs?limit=1") is not None
-            except OSError:
-                return False
-        e2e.wait_until(devserver_up, 60, "the dev server")
-        worker = subprocess.Popen([args.java, *args.worker_java_opts.split(), "-cp", args.classpath,
-                                   "dev.kiln.cli.Main", "worker",
-                                   "--lightning", f"ws://127.0.0.1:{dev_port}/worker", "--secret", secret,
-                                   "--capacity", str(args.capacity), "--port", str(worker_port),
-                                   "--data-dir", os.path.join(work, "worker-data"),
-                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo")],
-                                  stdout=logs, stderr=logs, env=e2e.WORKER_ENV)
         e2e.wait_until(lambda: scrape(worker_port), 60, "the worker's /metrics")
         sampler = Sampler(worker.pid, worker_port)
         sampler.start()
