@@ -71,13 +71,8 @@ class LockedDownHttpRunIntegrationTest {
     List<String> authorizations = new CopyOnWriteArrayList<>();
     HttpServer server = patientsServer(authorizations);
     try {
-      Path repo = Files.createDirectories(dir.resolve("repo"));
-      Files.writeString(repo.resolve("package.json"),
-          "{\"dependencies\":{\"@openfn/language-loopback_1.0.0\":\"npm:@openfn/language-loopback@1.0.0\"}}");
-      Path adaptor = Files.createDirectories(repo.resolve("node_modules/@openfn/language-loopback_1.0.0"));
-      Files.writeString(adaptor.resolve("package.json"),
-          "{\"name\":\"@openfn/language-loopback\",\"version\":\"1.0.0\",\"type\":\"module\",\"exports\":{\".\":{\"import\":\"./index.js\"}}}");
-      Files.writeString(adaptor.resolve("index.js"), """
+      Path repo = dir.resolve("repo");
+      TestPlans.installAdaptor(repo, "loopback", "\"type\":\"module\",\"exports\":{\".\":{\"import\":\"./index.js\"}}", """
           import http from 'node:http';
           import auth from 'basic-auth-header';
           export const get = (path) => async (state) => {

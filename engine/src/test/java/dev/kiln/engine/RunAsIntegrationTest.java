@@ -37,12 +37,8 @@ class RunAsIntegrationTest {
     assumeTrue("root".equals(System.getProperty("user.name")), "--run-as needs the worker to run as root");
     assumeTrue(ensureUser(), "useradd is not available");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path repo = Files.createDirectories(dir.resolve("repo"));
-    Path adaptor = Files.createDirectories(repo.resolve("node_modules/@openfn/language-whoami_1.0.0"));
-    Files.writeString(repo.resolve("package.json"),
-        "{\"dependencies\":{\"@openfn/language-whoami_1.0.0\":\"npm:@openfn/language-whoami@1.0.0\"}}");
-    Files.writeString(adaptor.resolve("package.json"), "{\"name\":\"@openfn/language-whoami\",\"version\":\"1.0.0\"}");
-    Files.writeString(adaptor.resolve("index.js"), """
+    Path repo = dir.resolve("repo");
+    TestPlans.installAdaptor(repo, "whoami", "", """
         exports.whoami = () => (state) => ({ data: { uid: process.getuid(), gid: process.getgid(),
           groups: process.getgroups(), folderOwner: require('node:fs').statSync('.').uid, cwd: process.cwd() } });
         """);

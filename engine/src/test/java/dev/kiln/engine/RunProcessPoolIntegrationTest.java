@@ -154,12 +154,7 @@ class RunProcessPoolIntegrationTest {
    * leaves all of these behind.
    */
   private static Path probeAdaptor(Path repo) throws IOException {
-    Files.writeString(repo.resolve("package.json"),
-        "{\"dependencies\":{\"@openfn/language-probe_1.0.0\":\"npm:@openfn/language-probe@1.0.0\"}}");
-    Path folder = Files.createDirectories(repo.resolve("node_modules/@openfn/language-probe_1.0.0"));
-    Files.writeString(folder.resolve("package.json"),
-        "{\"name\":\"@openfn/language-probe\",\"version\":\"1.0.0\",\"main\":\"index.js\"}");
-    Files.writeString(folder.resolve("index.js"), """
+    return TestPlans.installAdaptor(repo, "probe", "\"main\":\"index.js\"", """
         const fs = require('node:fs');
         let calls = 0;
         exports.probe = () => (state) => {
@@ -176,6 +171,5 @@ class RunProcessPoolIntegrationTest {
           return { ...state, data: seen };
         };
         """);
-    return folder;
   }
 }

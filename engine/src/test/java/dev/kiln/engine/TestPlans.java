@@ -1,6 +1,8 @@
 package dev.kiln.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,6 +43,23 @@ final class TestPlans {
     step.put("expression", expression);
     plan.putObject("options");
     return plan;
+  }
+
+  /**
+   * Writes an adaptor {@code @openfn/language-<name>@1.0.0} into {@code repo} as the installer lays
+   * it out: the repo's alias dependency (replacing the repo's package.json) and the package's
+   * folder with its package.json ({@code packageFields}: further members, e.g.
+   * {@code "main":"index.js"}, or empty) and {@code index.js}. Returns the package's folder.
+   */
+  static Path installAdaptor(Path repo, String name, String packageFields, String indexJs) throws IOException {
+    String alias = "@openfn/language-" + name + "_1.0.0";
+    Files.writeString(Files.createDirectories(repo).resolve("package.json"),
+        "{\"dependencies\":{\"" + alias + "\":\"npm:@openfn/language-" + name + "@1.0.0\"}}");
+    Path folder = Files.createDirectories(repo.resolve("node_modules").resolve(alias));
+    Files.writeString(folder.resolve("package.json"), "{\"name\":\"@openfn/language-" + name
+        + "\",\"version\":\"1.0.0\"" + (packageFields.isEmpty() ? "" : "," + packageFields) + "}");
+    Files.writeString(folder.resolve("index.js"), indexJs);
+    return folder;
   }
 
   /** Runs a plan and records its events. */
