@@ -85,6 +85,7 @@ final class RunProcessPool implements AutoCloseable {
   }
 
   private LaunchedProcess track(LaunchedProcess process) {
+    started.removeIf(p -> !p.process().isAlive());
     started.add(process);
     return process;
   }
@@ -132,11 +133,12 @@ final class RunProcessPool implements AutoCloseable {
     process.process().destroyForcibly();
   }
 
+  /** Stops every process the pool started: waiting ones, and running ones (their runs end as crashed). */
   @Override
   public synchronized void close() {
     closed = true;
-    waiting.forEach(RunProcessPool::stop);
-    waiting.clear();
+    started.forEach(RunProcessPool::stop);
     started.clear();
+    waiting.clear();
   }
 }

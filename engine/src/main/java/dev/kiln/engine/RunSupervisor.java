@@ -14,8 +14,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,7 +40,6 @@ public final class RunSupervisor implements AutoCloseable {
   private final RunProcessPool processes;
   /** Builds the resolution indexes of installed adaptors; closed with the supervisor (or null). */
   private final AdaptorIndexer indexer;
-  private final Set<Process> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("kiln-run-watch").unstarted(r));
@@ -206,8 +203,6 @@ public final class RunSupervisor implements AutoCloseable {
       runMeta.remove("recycle");
     }
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), inputState);
-    live.add(process);
-    process.onExit().thenRun(() -> live.remove(process));
     RunTracker tracker = new RunTracker(process);
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
@@ -315,7 +310,6 @@ public final class RunSupervisor implements AutoCloseable {
       indexer.close();
     }
     processes.close();
-    live.forEach(Process::destroyForcibly);
     scheduler.shutdownNow();
   }
 }
