@@ -1,5 +1,6 @@
 package dev.kiln.engine.install;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,9 @@ final class RegistryClient {
               + " or check the registry setting (npm_config_registry, .npmrc).");
     }
     try {
-      return new Packument(name, JSON.readTree(response.body()));
+      try (JsonParser json = JSON.createParser(response.body())) {
+        return Packument.read(name, json);
+      }
     } catch (IOException e) {
       throw new AdaptorInstallException(
           "The registry " + registry + " sent metadata for " + name + " that is not valid JSON (" + e.getMessage()

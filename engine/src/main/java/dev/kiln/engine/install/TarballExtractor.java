@@ -32,6 +32,7 @@ import java.util.zip.GZIPInputStream;
 final class TarballExtractor {
   static final long MAX_UNPACKED_BYTES = 1L << 30;
   private static final int BLOCK = 512;
+  private static final int COPY_BUFFER = 16384;
 
   private TarballExtractor() {}
 
@@ -46,6 +47,7 @@ final class TarballExtractor {
     Path root = target.toAbsolutePath().normalize();
     Files.createDirectories(root);
     byte[] header = new byte[BLOCK];
+    byte[] buffer = new byte[COPY_BUFFER]; // one per tarball: a package can have thousands of files
     Set<Path> folders = new HashSet<>(Set.of(root));
     long unpacked = 0;
     String longName = null;
@@ -112,7 +114,7 @@ final class TarballExtractor {
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.WRITE)) {
-        copy(tar, out, size);
+        copy(tar, out, size, buffer);
       }
       tar.skipNBytes(padding(size));
     }
@@ -231,8 +233,7 @@ final class TarballExtractor {
     return data;
   }
 
-  private static void copy(InputStream in, OutputStream out, long size) throws IOException {
-    byte[] buffer = new byte[65536];
+  private static void copy(InputStream in, OutputStream out, long size, byte[] buffer) throws IOException {
     long left = size;
     while (left > 0) {
       int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));

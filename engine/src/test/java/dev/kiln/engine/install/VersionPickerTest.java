@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 class VersionPickerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static Packument packument(String latest, String... versions) {
+  private static Packument packument(String latest, String... versions) throws IOException {
     ObjectNode json = JSON.createObjectNode();
     json.putObject("dist-tags").put("latest", latest).put("next", "3.0.0-rc.1");
     ObjectNode all = json.putObject("versions");
@@ -19,7 +20,7 @@ class VersionPickerTest {
       manifest.put("version", v.replace("!", ""));
       if (v.endsWith("!")) manifest.put("deprecated", "broken");
     }
-    return new Packument("pkg", json);
+    return Packument.read("pkg", JSON.treeAsTokens(json));
   }
 
   private static String pick(Packument p, String wanted) throws AdaptorInstallException {
@@ -47,7 +48,7 @@ class VersionPickerTest {
   }
 
   @Test
-  void explainsWhatIsAvailable() {
+  void explainsWhatIsAvailable() throws IOException {
     Packument p = packument("2.1.0", "1.0.0", "2.1.0");
     assertThatThrownBy(() -> pick(p, "4.0.0"))
         .hasMessage("Version 4.0.0 of pkg is not published. Latest versions: 2.1.0, 1.0.0"
