@@ -65,7 +65,11 @@ class FaultSuiteIntegrationTest {
   }
 
   private KilnProcess worker(DevServer server, Path dataDir) throws IOException {
-    KilnProcess worker = KilnProcess.start(DevPlatform.REPO, workerArgs(server, dataDir).toArray(String[]::new));
+    return worker(server, dataDir, List.of());
+  }
+
+  private KilnProcess worker(DevServer server, Path dataDir, List<String> jvmOptions) throws IOException {
+    KilnProcess worker = KilnProcess.start(DevPlatform.REPO, jvmOptions, workerArgs(server, dataDir).toArray(String[]::new));
     open.add(worker);
     return worker;
   }
@@ -104,7 +108,9 @@ class FaultSuiteIntegrationTest {
     Path dir = Files.createTempDirectory("kiln-fault-kill");
     DevServer server = server(dir, 0);
     open.add(server);
-    KilnProcess first = worker(server, dir.resolve("worker-data"));
+    Path tmp = Files.createDirectories(dir.resolve("tmp")); // the workers' run folders
+    List<String> jvmOptions = List.of("-Djava.io.tmpdir=" + tmp);
+    KilnProcess first = worker(server, dir.resolve("worker-data"), jvmOptions);
     DevPlatform before = DevPlatform.of(server, first);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -116,10 +122,14 @@ class FaultSuiteIntegrationTest {
     for (String id : ids) {
       before.awaitEvent(id, "step:start", TIMEOUT);
     }
+    String firstsRunFolders = "kiln-run-" + first.pid() + "-";
+    assertThat(runFolders(tmp, firstsRunFolders)).hasSizeGreaterThanOrEqualTo(3);
     first.close(); // SIGKILL
     assertThat(first.awaitExit(Duration.ofSeconds(30))).isNotZero();
 
-    DevPlatform after = DevPlatform.of(server, worker(server, dir.resolve("worker-data")));
+    DevPlatform after = DevPlatform.of(server, worker(server, dir.resolve("worker-data"), jvmOptions));
+    after.worker.awaitLine("run folder(s) left in " + tmp + " by workers that were killed", TIMEOUT);
+    assertThat(runFolders(tmp, firstsRunFolders)).as("run folders of the killed worker").isEmpty();
     for (String id : ids) {
       List<DevPlatform.Event> events = ended(scenario, after, id);
       JsonNode complete = last(events).payload();
@@ -132,6 +142,12 @@ class FaultSuiteIntegrationTest {
     }
     assertThat(after.worker.output()).contains("found 3 run(s) in flight before the restart");
     assertThat(server.sweepLostRuns()).isEmpty();
+  }
+
+  private static List<Path> runFolders(Path tmp, String prefix) throws IOException {
+    try (var folders = Files.list(tmp)) {
+      return folders.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+    }
   }
 
   @Test

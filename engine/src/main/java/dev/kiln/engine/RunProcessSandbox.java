@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +34,8 @@ public final class RunProcessSandbox {
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kiln-run-folders").unstarted(
         () -> LIVE_FOLDERS.forEach(RunProcessSandbox::deleteRunFolder)));
   }
+
+  private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
   private final Path repoDir;
   private final List<Path> moreReadDirs;
@@ -69,6 +72,7 @@ public final class RunProcessSandbox {
   public static RunProcessSandbox lockedDown(Path repoDir, List<Path> moreReadDirs, String runAs) {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     RunAsUser user = runAs == null ? null : RunAsUser.lookUp(runAs, Path.of("/etc/passwd"));
+    sweepLeftoversOnce(tmp);
     return new RunProcessSandbox(repoDir, moreReadDirs, tmp, user, CompileCacheFolder.defaultDir(tmp, user));
   }
 
@@ -134,10 +138,17 @@ public final class RunProcessSandbox {
     return args;
   }
 
+  /** Deletes, in the background, the run folders in {@code dir} of workers that were killed (once per JVM). */
+  private static void sweepLeftoversOnce(Path dir) {
+    if (SWEPT.compareAndSet(false, true)) {
+      Thread.ofPlatform().daemon().name("kiln-leftover-run-folders").start(() -> LeftoverRunFolders.sweep(dir));
+    }
+  }
+
   /** A fresh empty folder only the run process' user can enter. */
   Path createRunFolder() throws IOException {
     Files.createDirectories(runFoldersDir);
-    Path folder = Files.createTempDirectory(runFoldersDir, "kiln-run-",
+    Path folder = Files.createTempDirectory(runFoldersDir, LeftoverRunFolders.prefix(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     LIVE_FOLDERS.add(folder);
     if (runAs != null) {
