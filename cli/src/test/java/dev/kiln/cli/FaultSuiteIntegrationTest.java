@@ -69,7 +69,7 @@ class FaultSuiteIntegrationTest {
   }
 
   private KilnProcess worker(DevServer server, Path dataDir, List<String> jvmOptions) throws IOException {
-    KilnProcess worker = KilnProcess.start(DevPlatform.REPO, jvmOptions, workerArgs(server, dataDir).toArray(String[]::new));
+    KilnProcess worker = KilnProcess.startWithJvmOptions(jvmOptions, DevPlatform.REPO, workerArgs(server, dataDir).toArray(String[]::new));
     open.add(worker);
     return worker;
   }
