@@ -247,7 +247,8 @@ class FaultSuiteIntegrationTest {
   @Test
   void malformedAndUnexpectedFramesFromTheServer() throws Exception {
     String scenario = "malformed and unexpected frames from the server (phx_error, phx_close mid-run)";
-    // 2 runs hit by the faults, 3 healthy ones beside them, 1 submitted after worker:queue was closed
+    // 2 runs hit by the faults, 3 healthy ones beside them, 1 submitted after phx_error on worker:queue,
+    // 1 after worker:queue was closed
     Path dir = Files.createTempDirectory("kiln-fault-frames");
     DevServer server = server(dir, 0);
     open.add(server);
@@ -279,6 +280,9 @@ class FaultSuiteIntegrationTest {
     }
     faults.sendOnChannel("run:" + targets.get(0), null, "phx_error", JSON.createObjectNode());
     faults.sendOnChannel("run:" + targets.get(1), null, "phx_close", JSON.createObjectNode());
+    faults.sendOnChannel("worker:queue", null, "phx_error", JSON.createObjectNode());
+    String afterQueueError = platform.submit(oneJob(HEALTHY));
+    assertThat(last(ended(scenario, platform, afterQueueError)).payload().path("reason").asText()).isEqualTo("success");
     faults.sendOnChannel("worker:queue", null, "phx_close", JSON.createObjectNode());
     healthy.add(platform.submit(oneJob(HEALTHY)));
 
