@@ -89,10 +89,11 @@ public final class RunProcessLauncher {
     command.add("-XX:+DisplayVMOutputToStderr");
     command.add("-Xlog:disable");
     command.add("-Xlog:all=warning:stderr");
-    // One run per process on a shared machine: the smallest collector and no parallel GC threads.
+    // One run at a time per process on a shared machine: the smallest collector, no parallel GC threads.
     command.add("-XX:+UseSerialGC");
-    // A run process lives for one run: C2 costs more CPU than it saves (bench/run: ~25% less CPU
-    // per run; compiling a 10 MB mapping is ~15% slower).
+    // C1 only: C2 cost more CPU than it saved (bench/run, when a process served one run: ~25% less
+    // CPU per run; compiling a 10 MB mapping is ~15% slower). A process now serves up to 100 runs,
+    // but a run's CPU is mostly Node's; the Java side (frames, compiling from the cache) is small.
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:-UsePerfData");
     command.add("-Xshare:auto");
