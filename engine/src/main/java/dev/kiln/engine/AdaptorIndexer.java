@@ -3,6 +3,7 @@ package dev.kiln.engine;
 import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
@@ -11,12 +12,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,12 +54,22 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdaptorIndexer implements AutoCloseable {
   static final String MAIN_CLASS = "dev.kiln.runtime.AdaptorIndexMain";
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+  static final String INDEX_FILE = "index.json";
+  static final String SOURCE_FILE = "modules.js";
+  static final String CACHE_FILE = "modules.cache";
+  /** How {@code host/precompiled.js} wraps a module in {@code modules.js}. */
+  static final String MODULE_HEAD = "(function (exports, require, module, __filename, __dirname) {";
+  static final String MODULE_TAIL = "\n})";
   private static final System.Logger LOG = System.getLogger(AdaptorIndexer.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MEMORY_LIMIT_MB = 512;
+  /**
+   * The indexing process' memory limit is the default run's: V8 accepts a code cache only from a
+   * process with the same flags, and the memory limit is one ({@code --max-old-space-size}).
+   */
+  private static final int MEMORY_LIMIT_MB = RunLimits.DEFAULT_MEMORY_LIMIT_MB;
   private static final long TIMEOUT_MS = 120_000;
-  private static final int MAX_INDEX_BYTES = 64 << 20;
+  private static final int MAX_INDEX_BYTES = 256 << 20;
 
   private final Path repoDir;
   private final RunProcessLauncher launcher;
@@ -67,6 +83,9 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   private record Build(String stamp, String installs, CompletableFuture<Path> future) {}
 
+  /** What an indexing process reports: the index, and its modules' source and caches (or null). */
+  record IndexFiles(ObjectNode index, byte[] source, byte[] cache) {}
+
   AdaptorIndexer(Path repoDir, RunProcessLauncher launcher) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
     this.launcher = launcher;
@@ -79,7 +98,7 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   /** Where the index of {@code alias} ({@code name_version}) lives in {@code repoDir}. */
   static Path indexFile(Path repoDir, String alias) {
-    return repoDir.resolve(".kiln").resolve("adaptors").resolve(alias).resolve("index.json");
+    return repoDir.resolve(".kiln").resolve("adaptors").resolve(alias).resolve(INDEX_FILE);
   }
 
   /**
@@ -121,15 +140,24 @@ public final class AdaptorIndexer implements AutoCloseable {
         return file;
       }
       long start = System.nanoTime();
-      ObjectNode index = record(root);
+      IndexFiles files = record(root);
+      ObjectNode index = files.index();
       check(index, alias);
+      boolean precompiled = checkPrecompiled(index, files.source(), files.cache(), repoDir.resolve("node_modules"), alias);
       if (!stamp.equals(index.path("packageStamp").asText()) || !stamp.equals(stamp(root))) {
         throw new IOException("the adaptor's package.json changed while it was indexed (reinstalled?): "
             + stamp + " before, " + index.path("packageStamp").asText() + " while indexing, " + stamp(root) + " after");
       }
+      if (precompiled) {
+        // the module files first: a run reading the new index finds them (or, between the moves,
+        // finds them unlike their SHA-256 in the old index and loads without them)
+        write(file.resolveSibling(SOURCE_FILE), files.source());
+        write(file.resolveSibling(CACHE_FILE), files.cache());
+      }
       write(file, JSON.writeValueAsBytes(index));
       LOG.log(System.Logger.Level.INFO, "Indexed the adaptor " + alias + " in " + (System.nanoTime() - start) / 1_000_000
-          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions)");
+          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions, "
+          + index.path("bundle").path("modules").size() + " precompiled modules)");
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
@@ -140,7 +168,7 @@ public final class AdaptorIndexer implements AutoCloseable {
   }
 
   /** Runs the indexing process and returns the index it reports. */
-  private ObjectNode record(Path root) throws IOException, InterruptedException {
+  private IndexFiles record(Path root) throws IOException, InterruptedException {
     LaunchedProcess launched = launcher.start(MEMORY_LIMIT_MB, List.of(root));
     Process process = launched.process();
     try {
@@ -167,14 +195,21 @@ public final class AdaptorIndexer implements AutoCloseable {
         throw new IOException("the indexing process exited with code " + process.exitValue() + ": "
             + launched.stderr().text());
       }
-      Frame frame = new FrameReader(new ByteArrayInputStream(stdout)).read();
-      if (frame == null || !FrameType.ADAPTOR_INDEX.equals(frame.type())) {
+      FrameReader frames = new FrameReader(new ByteArrayInputStream(stdout));
+      Map<String, byte[]> bodies = new HashMap<>();
+      for (Frame frame = frames.read(); frame != null; frame = frames.read()) {
+        if (!FrameType.ADAPTOR_INDEX.equals(frame.type())) {
+          throw new IOException("the indexing process sent a " + frame.type() + " frame");
+        }
+        bodies.put(JSON.readTree(frame.metaJson()).path("file").asText(), frame.body());
+      }
+      if (bodies.get(INDEX_FILE) == null) {
         throw new IOException("the indexing process sent no index");
       }
-      if (!(JSON.readTree(frame.body()) instanceof ObjectNode index)) {
+      if (!(JSON.readTree(bodies.get(INDEX_FILE)) instanceof ObjectNode index)) {
         throw new IOException("the indexing process sent an index that is not a JSON object");
       }
-      return index;
+      return new IndexFiles(index, bodies.get(SOURCE_FILE), bodies.get(CACHE_FILE));
     } finally {
       process.destroyForcibly();
     }
@@ -229,6 +264,63 @@ public final class AdaptorIndexer implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the index's precompiled modules ({@code bundle}: {@code modules} of
+   * {@code [path, start, end, cacheStart, cacheEnd]}) can be stored: every module is a file inside
+   * {@code nodeModules} whose content, wrapped, is exactly its range of {@code source}, and every
+   * cache range lies inside {@code cache}. If so, the SHA-256 of both files, computed here, go into
+   * the index (a run uses the files only when they match: V8 does not check a cache's content);
+   * if not, {@code bundle} is removed (the adaptor loads with the resolution index only) and a
+   * warning logged.
+   */
+  static boolean checkPrecompiled(ObjectNode index, byte[] source, byte[] cache, Path nodeModules, String alias) {
+    if (!(index.get("bundle") instanceof ObjectNode bundle)) {
+      return false;
+    }
+    try {
+      if (source == null || cache == null || !(bundle.get("modules") instanceof ArrayNode modules)) {
+        throw new IOException("the modules' source or caches are missing");
+      }
+      String text = new String(source, StandardCharsets.UTF_8);
+      for (JsonNode module : modules) {
+        String relative = module.path(0).asText();
+        int start = module.path(1).asInt(-1);
+        int end = module.path(2).asInt(-1);
+        int cacheStart = module.path(3).asInt(-1);
+        int cacheEnd = module.path(4).asInt(-1);
+        if (module.size() != 5 || !module.path(0).isTextual() || relative.isEmpty() || !staysInside(relative)) {
+          throw new IOException("a module outside node_modules: " + module);
+        }
+        if (start < 0 || end > text.length() || start > end || cacheStart < 0 || cacheEnd > cache.length || cacheStart > cacheEnd) {
+          throw new IOException("a module's ranges lie outside its files: " + module);
+        }
+        String content = Files.readString(nodeModules.resolve(relative));
+        String wrapped = text.substring(start, end);
+        // Node strips a byte order mark before it compiles a module
+        if (!wrapped.equals(MODULE_HEAD + content + MODULE_TAIL)
+            && !(content.startsWith("\uFEFF") && wrapped.equals(MODULE_HEAD + content.substring(1) + MODULE_TAIL))) {
+          throw new IOException("the source of " + relative + " is not the installed file's");
+        }
+      }
+      bundle.put("sourceSha256", sha256(source));
+      bundle.put("cacheSha256", sha256(cache));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "The precompiled modules of " + alias
+          + " are not stored (it loads with its resolution index only): " + e.getMessage());
+      index.remove("bundle");
+      return false;
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JDK", e);
+    }
+  }
+
   /** A relative, normalised path that does not climb out of the folder it is relative to. */
   private static boolean staysInside(String relative) {
     if (relative.indexOf('\0') >= 0) {
@@ -254,7 +346,10 @@ public final class AdaptorIndexer implements AutoCloseable {
           return false; // a package of its graph was replaced (an install, npm moving packages)
         }
       }
-      return true;
+      JsonNode bundle = index.path("bundle");
+      return bundle.isMissingNode()
+          || (bundle.path("sourceSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(SOURCE_FILE))))
+              && bundle.path("cacheSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(CACHE_FILE)))));
     } catch (IOException | RuntimeException unusable) {
       return false;
     }

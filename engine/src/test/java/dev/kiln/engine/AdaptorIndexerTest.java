@@ -14,7 +14,7 @@ class AdaptorIndexerTest {
 
   private static ObjectNode index(String from, String to) {
     ObjectNode index = new ObjectMapper().createObjectNode()
-        .put("format", 1).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
+        .put("format", 2).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
         .put("packageStamp", "1:2:3");
     index.putObject("packages").put("date-fns", "4:5:6");
     index.putObject("resolutions").put(from, to);
@@ -52,9 +52,9 @@ class AdaptorIndexerTest {
   @Test
   void refusesAnIndexOfAnotherAdaptorFormatOrBuild() {
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js"), "@openfn/language-http_7.2.10"))
-        .hasMessageContaining("not a format-1 index of @openfn/language-http_7.2.10");
-    assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("format", 2), ALIAS))
-        .hasMessageContaining("not a format-1 index");
+        .hasMessageContaining("not a format-2 index of @openfn/language-http_7.2.10");
+    assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("format", 3), ALIAS))
+        .hasMessageContaining("not a format-2 index");
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("entry", "eval"), ALIAS))
         .hasMessageContaining("unknown build: eval");
     ObjectNode noNode = index("\0x", "x.js");

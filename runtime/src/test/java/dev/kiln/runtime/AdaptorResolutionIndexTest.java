@@ -93,7 +93,7 @@ class AdaptorResolutionIndexTest {
   @Test
   void recordsWhichBuildLoadsAndTheCommonJsResolutionsInsideNodeModules() {
     ObjectNode index = record();
-    assertThat(index.path("format").asInt()).isEqualTo(1);
+    assertThat(index.path("format").asInt()).isEqualTo(2);
     assertThat(index.path("alias").asText()).isEqualTo(ALIAS);
     assertThat(index.path("entry").asText()).isEqualTo("require"); // the ES build cannot link babel-getters
     assertThat(index.path("packageStamp").asText()).matches("\\d+:\\d+:\\d+");

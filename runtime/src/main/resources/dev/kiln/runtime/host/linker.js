@@ -8,7 +8,10 @@ const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 const { importError } = require('./errors.js');
 const helpers = require('./helpers.js');
-const { useIndex, record } = require('./resolution.js');
+const {
+  useIndex, record, applyResolutions, indexLocation,
+} = require('./resolution.js');
+const { recordModules, usePrecompiled, makeCaches } = require('./precompiled.js');
 
 /** '/abc/ig' → /abc/ig; 'abc' → /abc/ (spec §3.1 parseRegex). */
 function parseRegex(text) {
@@ -128,12 +131,16 @@ async function importEntry(entry, log, build) {
 }
 
 /**
- * Imports the adaptor installed in `root` with its resolution index when it has a usable one
- * (resolution.js), else as without; resolves to its namespace.
+ * Imports the adaptor installed in `root` with its resolution index and precompiled modules when
+ * it has usable ones (resolution.js, precompiled.js), else as without; resolves to its namespace.
  */
 async function importAdaptor(root, entry, log) {
   const index = useIndex(root, (why) => log?.warn?.(why));
-  if (index) log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build)`);
+  if (index) {
+    const { nodeModules, file } = indexLocation(root);
+    const precompiled = usePrecompiled(nodeModules, path.dirname(file), index.bundle, (why) => log?.warn?.(why));
+    log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build, ${precompiled} precompiled modules)`);
+  }
   return (await importEntry(entry, log, index?.entry)).namespace;
 }
 
@@ -204,13 +211,33 @@ async function preloadAdaptor(root) {
 
 /**
  * Loads the adaptor installed in `root` the way a run would, without any index, recording its
- * resolution index (the indexing process: AdaptorIndexMain). Resolves to the index object.
+ * resolution index and its CommonJS modules (the indexing process: AdaptorIndexMain). Resolves to
+ * {index, source}: index.bundle lists the modules, wrapped in `source` (precompiled.js).
  */
-function recordAdaptorIndex(root) {
+async function recordAdaptorIndex(root) {
   const entry = getModuleEntryPoint(root);
-  return record(root, async () => (await importEntry(entry)).build);
+  const location = indexLocation(root);
+  let recorded;
+  const index = await record(root, async () => {
+    recorded = await recordModules(location.nodeModules, async () => (await importEntry(entry)).build);
+    return recorded.result;
+  });
+  index.bundle = recorded.bundle;
+  return { index, source: recorded.source };
+}
+
+/**
+ * Loads the adaptor installed in `root` (in a runtime that has not loaded it) with the `index`
+ * and module `source` just recorded, compiling its modules from the source, and makes their code
+ * caches (the indexing process). Resolves to precompiled.js' makeCaches result.
+ */
+function cacheAdaptorModules(root, index, source) {
+  const location = indexLocation(root);
+  applyResolutions(location, index);
+  return makeCaches(location.nodeModules, index.bundle, source,
+    async () => importEntry(getModuleEntryPoint(root), undefined, index.entry));
 }
 
 module.exports = {
-  createLinker, preloadAdaptor, recordAdaptorIndex, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
+  createLinker, preloadAdaptor, recordAdaptorIndex, cacheAdaptorModules, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
 };

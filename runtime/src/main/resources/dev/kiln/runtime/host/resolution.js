@@ -14,7 +14,7 @@ const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const FORMAT = 1;
+const FORMAT = 2;
 const FORMATS = new Set(['import', 'require']);
 
 /**
@@ -176,6 +176,17 @@ function check(index, location, stamp) {
   }
 }
 
+/** Adds the resolutions of `index` (an index of `location`'s adaptor) to this runtime's memo. */
+function applyResolutions(location, index) {
+  const prefix = location.nodeModules;
+  for (const [key, to] of Object.entries(index.resolutions)) {
+    const cut = key.indexOf('\0');
+    const from = key.slice(0, cut);
+    memo.set(`${from === '' ? prefix : path.join(prefix, from)}${key.slice(cut)}`, path.join(prefix, to));
+  }
+  installMemo();
+}
+
 /**
  * The index of the adaptor installed in `root`, its resolutions added to this runtime's memo;
  * null (load as without an index) when there is none or it is unusable (`report(why)` is told).
@@ -194,15 +205,10 @@ function useIndex(root, report) {
     index = null;
   }
   loaded.set(location.file, index);
-  if (!index) return null;
-  const prefix = location.nodeModules;
-  for (const [key, to] of Object.entries(index.resolutions)) {
-    const cut = key.indexOf('\0');
-    const from = key.slice(0, cut);
-    memo.set(`${from === '' ? prefix : path.join(prefix, from)}${key.slice(cut)}`, path.join(prefix, to));
-  }
-  installMemo();
+  if (index) applyResolutions(location, index);
   return index;
 }
 
-module.exports = { record, useIndex };
+module.exports = {
+  record, useIndex, applyResolutions, indexLocation,
+};
