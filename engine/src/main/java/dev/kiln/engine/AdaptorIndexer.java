@@ -1,5 +1,8 @@
 package dev.kiln.engine;
 
+import static dev.kiln.runtime.AdaptorIndexMain.CACHE_FILE;
+import static dev.kiln.runtime.AdaptorIndexMain.INDEX_FILE;
+
 import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,12 +58,6 @@ import java.util.concurrent.TimeoutException;
 public final class AdaptorIndexer implements AutoCloseable {
   static final String MAIN_CLASS = "dev.kiln.runtime.AdaptorIndexMain";
   static final int FORMAT = 2;
-  static final String INDEX_FILE = "index.json";
-  static final String SOURCE_FILE = "modules.js";
-  static final String CACHE_FILE = "modules.cache";
-  /** How {@code host/precompiled.js} wraps a module in {@code modules.js}. */
-  static final String MODULE_HEAD = "(function (exports, require, module, __filename, __dirname) {";
-  static final String MODULE_TAIL = "\n})";
   private static final System.Logger LOG = System.getLogger(AdaptorIndexer.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
@@ -83,8 +80,8 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   private record Build(String stamp, String installs, CompletableFuture<Path> future) {}
 
-  /** What an indexing process reports: the index, and its modules' source and caches (or null). */
-  record IndexFiles(ObjectNode index, byte[] source, byte[] cache) {}
+  /** What an indexing process reports: the index, and its modules' code caches (or null). */
+  record IndexFiles(ObjectNode index, byte[] cache) {}
 
   AdaptorIndexer(Path repoDir, RunProcessLauncher launcher) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
@@ -143,15 +140,14 @@ public final class AdaptorIndexer implements AutoCloseable {
       IndexFiles files = record(root);
       ObjectNode index = files.index();
       check(index, alias);
-      boolean precompiled = checkPrecompiled(index, files.source(), files.cache(), repoDir.resolve("node_modules"), alias);
+      boolean precompiled = checkPrecompiled(index, files.cache(), repoDir.resolve("node_modules"), alias);
       if (!stamp.equals(index.path("packageStamp").asText()) || !stamp.equals(stamp(root))) {
         throw new IOException("the adaptor's package.json changed while it was indexed (reinstalled?): "
             + stamp + " before, " + index.path("packageStamp").asText() + " while indexing, " + stamp(root) + " after");
       }
       if (precompiled) {
-        // the module files first: a run reading the new index finds them (or, between the moves,
-        // finds them unlike their SHA-256 in the old index and loads without them)
-        write(file.resolveSibling(SOURCE_FILE), files.source());
+        // the caches first: a run reading the new index finds them (or, between the two moves,
+        // finds them unlike the SHA-256 in the old index, and loads without them)
         write(file.resolveSibling(CACHE_FILE), files.cache());
       }
       write(file, JSON.writeValueAsBytes(index));
@@ -209,7 +205,7 @@ public final class AdaptorIndexer implements AutoCloseable {
       if (!(JSON.readTree(bodies.get(INDEX_FILE)) instanceof ObjectNode index)) {
         throw new IOException("the indexing process sent an index that is not a JSON object");
       }
-      return new IndexFiles(index, bodies.get(SOURCE_FILE), bodies.get(CACHE_FILE));
+      return new IndexFiles(index, bodies.get(CACHE_FILE));
     } finally {
       process.destroyForcibly();
     }
@@ -266,43 +262,39 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   /**
    * Whether the index's precompiled modules ({@code bundle}: {@code modules} of
-   * {@code [path, start, end, cacheStart, cacheEnd]}) can be stored: every module is a file inside
-   * {@code nodeModules} whose content, wrapped, is exactly its range of {@code source}, and every
-   * cache range lies inside {@code cache}. If so, the SHA-256 of both files, computed here, go into
-   * the index (a run uses the files only when they match: V8 does not check a cache's content);
-   * if not, {@code bundle} is removed (the adaptor loads with the resolution index only) and a
-   * warning logged.
+   * {@code [path, SHA-256 of its content, cache start, cache end]}) can be stored: every module is
+   * an installed file inside {@code nodeModules} with that SHA-256 (a run checks the content it
+   * reads again), and every cache range lies inside {@code cache}. If so, the SHA-256 of the
+   * caches, computed here, goes into the index (a run uses them only when it matches: V8 does not
+   * check a cache's content); if not, {@code bundle} is removed (the adaptor loads with the
+   * resolution index only) and a warning logged.
    */
-  static boolean checkPrecompiled(ObjectNode index, byte[] source, byte[] cache, Path nodeModules, String alias) {
+  static boolean checkPrecompiled(ObjectNode index, byte[] cache, Path nodeModules, String alias) {
     if (!(index.get("bundle") instanceof ObjectNode bundle)) {
       return false;
     }
     try {
-      if (source == null || cache == null || !(bundle.get("modules") instanceof ArrayNode modules)) {
-        throw new IOException("the modules' source or caches are missing");
+      if (cache == null || !(bundle.get("modules") instanceof ArrayNode modules)) {
+        throw new IOException("the modules' caches are missing");
       }
-      String text = new String(source, StandardCharsets.UTF_8);
       for (JsonNode module : modules) {
         String relative = module.path(0).asText();
-        int start = module.path(1).asInt(-1);
-        int end = module.path(2).asInt(-1);
-        int cacheStart = module.path(3).asInt(-1);
-        int cacheEnd = module.path(4).asInt(-1);
-        if (module.size() != 5 || !module.path(0).isTextual() || relative.isEmpty() || !staysInside(relative)) {
+        long start = module.path(2).asLong(-1);
+        long end = module.path(3).asLong(-1);
+        if (module.size() != 4 || !module.path(0).isTextual() || relative.isEmpty() || !staysInside(relative)) {
           throw new IOException("a module outside node_modules: " + module);
         }
-        if (start < 0 || end > text.length() || start > end || cacheStart < 0 || cacheEnd > cache.length || cacheStart > cacheEnd) {
-          throw new IOException("a module's ranges lie outside its files: " + module);
+        if (start < 0 || start > end || end > cache.length) {
+          throw new IOException("a module's cache lies outside the caches: " + module);
         }
-        String content = Files.readString(nodeModules.resolve(relative));
-        String wrapped = text.substring(start, end);
-        // Node strips a byte order mark before it compiles a module
-        if (!wrapped.equals(MODULE_HEAD + content + MODULE_TAIL)
-            && !(content.startsWith("\uFEFF") && wrapped.equals(MODULE_HEAD + content.substring(1) + MODULE_TAIL))) {
-          throw new IOException("the source of " + relative + " is not the installed file's");
+        byte[] content = Files.readAllBytes(nodeModules.resolve(relative));
+        String sha = module.path(1).asText();
+        // Node drops a UTF-8 byte order mark before it compiles a module
+        boolean bom = content.length >= 3 && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF;
+        if (!sha.equals(sha256(content)) && !(bom && sha.equals(sha256(Arrays.copyOfRange(content, 3, content.length))))) {
+          throw new IOException("the cache of " + relative + " was not made from the installed file");
         }
       }
-      bundle.put("sourceSha256", sha256(source));
       bundle.put("cacheSha256", sha256(cache));
       return true;
     } catch (IOException | RuntimeException e) {
@@ -348,8 +340,7 @@ public final class AdaptorIndexer implements AutoCloseable {
       }
       JsonNode bundle = index.path("bundle");
       return bundle.isMissingNode()
-          || (bundle.path("sourceSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(SOURCE_FILE))))
-              && bundle.path("cacheSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(CACHE_FILE)))));
+          || bundle.path("cacheSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(CACHE_FILE))));
     } catch (IOException | RuntimeException unusable) {
       return false;
     }

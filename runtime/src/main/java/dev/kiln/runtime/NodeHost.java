@@ -143,30 +143,19 @@ final class NodeHost implements AutoCloseable {
 
   /**
    * Loads an installed adaptor (its folder) without any resolution index, recording one and the
-   * source of its CommonJS modules (the indexing process, {@link AdaptorIndexMain}).
+   * code caches of its CommonJS modules (the indexing process, {@link AdaptorIndexMain}).
    *
-   * @return {@code {"index": {...}, "source": "..."}} or {@code {"error": "..."}} as JSON
+   * @return {@code {"index": {...}, "cache": "<base64>"}} or {@code {"error": "..."}} as JSON
    */
   String recordAdaptorIndex(String adaptorRoot) {
     String meta = callAndAwaitReport("recordAdaptorIndex", adaptorRoot);
     return meta != null ? meta : "{\"error\":\"the import never settled\"}";
   }
 
-  /**
-   * Loads an installed adaptor from the index and module source {@link #recordAdaptorIndex} gave
-   * (in a runtime that has not loaded it) and makes the modules' code caches (the indexing process).
-   *
-   * @return {@code {"ranges": [[start, end]...], "cache": "<base64>"}} or {@code {"error": "..."}} as JSON
-   */
-  String cacheAdaptorModules(String adaptorRoot, String indexJson, String source) {
-    String meta = callAndAwaitReport("cacheAdaptorModules", adaptorRoot, indexJson, source);
-    return meta != null ? meta : "{\"error\":\"the import never settled\"}";
-  }
-
   /** Calls a host function that reports through {@code stepDone}; its meta, or null if it never does. */
-  private String callAndAwaitReport(String function, Object... arguments) {
+  private String callAndAwaitReport(String function, String argument) {
     bridge.stepDone(null, null);
-    call(function, arguments);
+    call(function, argument);
     while (bridge.pending == null) {
       if (!runtime.await(V8AwaitMode.RunOnce) && bridge.pending == null) {
         runtime.await(V8AwaitMode.RunNoWait);

@@ -2,7 +2,6 @@ package dev.kiln.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.caoccao.javet.exceptions.JavetException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,34 +31,21 @@ class AdaptorResolutionIndexTest {
 
   @BeforeEach
   void copyTheFixtureRepo() throws IOException {
-    Path source = Fixtures.repo();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path from : (Iterable<Path>) files::iterator) {
-        Path to = repo.resolve(source.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(from, to);
-        }
-      }
-    }
+    Fixtures.copyRepo(repo);
     root = repo.resolve("node_modules").resolve(ALIAS);
     indexFile = repo.resolve(".kiln/adaptors").resolve(ALIAS).resolve("index.json");
   }
 
-  /** Evaluates {@code expression} in a fresh Node runtime with the host files; returns its JSON. */
   private static JsonNode inFreshRuntime(String expression) {
-    try (HostScripts js = new HostScripts()) {
-      String result = js.eval(expression);
-      assertThat(result).doesNotStartWith("THROWN");
-      return JSON.readTree(result);
-    } catch (JavetException | IOException e) {
-      throw new AssertionError(e);
-    }
+    return HostScripts.evalInFreshRuntime(expression);
   }
 
+  /** The resolution index as recorded, without its precompiled modules (PrecompiledModulesTest). */
   private ObjectNode record() {
-    return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(root.toString()) + ")");
+    ObjectNode index = (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex("
+        + JSON.valueToTree(root.toString()) + ").then((recorded) => recorded.index)");
+    index.remove("bundle");
+    return index;
   }
 
   /** The adaptor as a job sees it (export names → values, functions called), and the linker's log. */
@@ -113,7 +98,7 @@ class AdaptorResolutionIndexTest {
     assertThat(without.path("exports").path("build").asText()).isEqualTo("cjs");
     assertThat(without.path("logs").toString()).contains("instead of").doesNotContain("resolution index");
     assertThat(with.path("logs").toString())
-        .contains("Loading " + ALIAS + " with its resolution index (require build)")
+        .contains("Loading " + ALIAS + " with its resolution index (require build, 0 precompiled modules)")
         .doesNotContain("instead of"); // no failed attempt at the ES build
   }
 

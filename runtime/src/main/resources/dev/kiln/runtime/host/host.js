@@ -4,9 +4,7 @@
 const { createLogger } = require('./logger.js');
 const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
-const {
-  parseRegex, preloadAdaptor, recordAdaptorIndex, cacheAdaptorModules,
-} = require('./linker.js');
+const { parseRegex, preloadAdaptor, recordAdaptorIndex } = require('./linker.js');
 const { lockDown } = require('./lockdown.js');
 
 /**
@@ -128,23 +126,12 @@ function createHost(bridge) {
     },
 
     /**
-     * Loads an adaptor folder, recording its resolution index and modules (the indexing process
-     * only); reports through bridge.stepDone({index, source} | {error}).
+     * Loads an adaptor folder, recording its resolution index and its modules' code caches (the
+     * indexing process only); reports through bridge.stepDone({index, cache: base64} | {error}).
      */
     recordAdaptorIndex(root) {
       recordAdaptorIndex(root).then(
-        (recorded) => bridge.stepDone(JSON.stringify(recorded), null),
-        (e) => bridge.stepDone(JSON.stringify({ error: String(e?.stack ?? e) }), null),
-      );
-    },
-
-    /**
-     * Loads an adaptor folder from the modules just recorded and makes their code caches (the
-     * indexing process only, in a fresh runtime); reports through bridge.stepDone({ranges, cache} | {error}).
-     */
-    cacheAdaptorModules(root, indexJson, source) {
-      cacheAdaptorModules(root, JSON.parse(indexJson), source).then(
-        (caches) => bridge.stepDone(JSON.stringify(caches), null),
+        ({ index, cache }) => bridge.stepDone(JSON.stringify({ index, cache: cache.toString('base64') }), null),
         (e) => bridge.stepDone(JSON.stringify({ error: String(e?.stack ?? e) }), null),
       );
     },

@@ -8,10 +8,8 @@ const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 const { importError } = require('./errors.js');
 const helpers = require('./helpers.js');
-const {
-  useIndex, record, applyResolutions, indexLocation,
-} = require('./resolution.js');
-const { recordModules, usePrecompiled, makeCaches } = require('./precompiled.js');
+const { useIndex, record, indexLocation } = require('./resolution.js');
+const { recordModules, usePrecompiled } = require('./precompiled.js');
 
 /** '/abc/ig' → /abc/ig; 'abc' → /abc/ (spec §3.1 parseRegex). */
 function parseRegex(text) {
@@ -211,33 +209,22 @@ async function preloadAdaptor(root) {
 
 /**
  * Loads the adaptor installed in `root` the way a run would, without any index, recording its
- * resolution index and its CommonJS modules (the indexing process: AdaptorIndexMain). Resolves to
- * {index, source}: index.bundle lists the modules, wrapped in `source` (precompiled.js).
+ * resolution index and the code caches of its CommonJS modules (the indexing process:
+ * AdaptorIndexMain). Resolves to {index, cache}: index.bundle lists the modules and their ranges
+ * in `cache` (precompiled.js).
  */
 async function recordAdaptorIndex(root) {
   const entry = getModuleEntryPoint(root);
-  const location = indexLocation(root);
+  const { nodeModules } = indexLocation(root) ?? {};
   let recorded;
   const index = await record(root, async () => {
-    recorded = await recordModules(location.nodeModules, async () => (await importEntry(entry)).build);
+    recorded = await recordModules(nodeModules, async () => (await importEntry(entry)).build);
     return recorded.result;
   });
   index.bundle = recorded.bundle;
-  return { index, source: recorded.source };
-}
-
-/**
- * Loads the adaptor installed in `root` (in a runtime that has not loaded it) with the `index`
- * and module `source` just recorded, compiling its modules from the source, and makes their code
- * caches (the indexing process). Resolves to precompiled.js' makeCaches result.
- */
-function cacheAdaptorModules(root, index, source) {
-  const location = indexLocation(root);
-  applyResolutions(location, index);
-  return makeCaches(location.nodeModules, index.bundle, source,
-    async () => importEntry(getModuleEntryPoint(root), undefined, index.entry));
+  return { index, cache: recorded.cache };
 }
 
 module.exports = {
-  createLinker, preloadAdaptor, recordAdaptorIndex, cacheAdaptorModules, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
+  createLinker, preloadAdaptor, recordAdaptorIndex, parseRegex, getNameAndVersion, getAliasedName, getModulePath, getModuleEntryPoint, compareVersions,
 };

@@ -58,9 +58,14 @@ function packageDir(rel) {
   return end <= parts.length && parts[end - 1] ? parts.slice(0, end).join(path.sep) : null;
 }
 
-/** A path relative to node_modules that stays inside it. */
-const isInside = (rel) => typeof rel === 'string' && !path.isAbsolute(rel) && path.normalize(rel) === rel
-  && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !rel.includes('\0');
+/**
+ * A non-empty path relative to node_modules that stays inside it: not absolute, and already
+ * normalised (`path.normalize(rel) === rel`: no empty, `.` or `..` segment), so that
+ * `${nodeModules}/${rel}` is its absolute path. Checked with one regular expression: the index has
+ * thousands of paths, and path.normalize, interpreted in a fresh runtime, cost ~20 ms for them.
+ */
+const NOT_NORMALISED = /^\/|\/\/|(?:^|\/)\.\.?(?:\/|$)|\0/;
+const isInside = (rel) => typeof rel === 'string' && rel !== '' && !NOT_NORMALISED.test(rel);
 
 /** Whether `parent` looks packages up exactly where Node's resolver would for its folder. */
 const standardPaths = new Map();
@@ -178,11 +183,12 @@ function check(index, location, stamp) {
 
 /** Adds the resolutions of `index` (an index of `location`'s adaptor) to this runtime's memo. */
 function applyResolutions(location, index) {
+  // checked: every path is normalised and inside, so joining is concatenating (path.join, ~20 ms)
   const prefix = location.nodeModules;
   for (const [key, to] of Object.entries(index.resolutions)) {
     const cut = key.indexOf('\0');
     const from = key.slice(0, cut);
-    memo.set(`${from === '' ? prefix : path.join(prefix, from)}${key.slice(cut)}`, path.join(prefix, to));
+    memo.set(`${from === '' ? prefix : `${prefix}/${from}`}${key.slice(cut)}`, `${prefix}/${to}`);
   }
   installMemo();
 }
@@ -210,5 +216,5 @@ function useIndex(root, report) {
 }
 
 module.exports = {
-  record, useIndex, applyResolutions, indexLocation,
+  record, useIndex, indexLocation, isInside,
 };
