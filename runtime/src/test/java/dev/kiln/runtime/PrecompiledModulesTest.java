@@ -101,7 +101,8 @@ class PrecompiledModulesTest {
     assertThat(precompiled.path("facts").toString()).contains(
         "\"thisIsExports\":true", "\"argumentCount\":5", "\"filename\":\"index.js\"", "\"inRequireCache\":true",
         "\"resolved\":\"../../precompiled-dep/dep.js\"", "\"lookupPaths\":true", "\"loadedWhileRunning\":false",
-        "\"children\":[\"dep.js\",\"data.json\"]", "\"depParent\":\"index.js\"", "\"json\":42");
+        "\"children\":[\"dep.js\",\"data.json\"]", "\"depParent\":\"index.js\"", "\"json\":42",
+        "\"esmSyntax\":\"ES module syntax in a .js file\"");
     assertThat(precompiled.path("stackTop")).isEqualTo(compiledByNode.path("stackTop"));
     assertThat(precompiled.path("stackTop").asText()).isEqualTo("at Object.stackTop (dep.js:3:10)");
     assertThat(precompiled.path("later").asText()).isEqualTo("imported dynamically");

@@ -58,9 +58,14 @@ function wrapperOf(content, filename) {
     const rel = filename.startsWith(recording.nodeModules + path.sep) ? filename.slice(recording.nodeModules.length + 1) : '';
     // a hashbang is allowed only at the start of a script, not inside the wrapper
     if (!isInside(rel) || content.startsWith('#!') || recording.scripts.has(rel)) return null;
-    const script = new vm.Script(HEAD + content + TAIL, {
-      filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    let script;
+    try {
+      script = new vm.Script(HEAD + content + TAIL, {
+        filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+    } catch {
+      return null; // Node's compile reports it, or loads the file as an ES module (ESM syntax in a .js)
+    }
     recording.scripts.set(rel, { script, sha256: sha256(content) });
     return script.runInThisContext();
   }
