@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # CPU per load of an installed adaptor in a fresh Node runtime: without its resolution index
-# (cold), with an index that only names the build (entry only), with the full index (indexed),
-# with the index and its precompiled modules (precompiled); then the CPU of a whole run process up
-# to `ready` with the adaptor preloaded, cold vs indexed vs precompiled.
+# (cold), with an index that only names the build (entry only), with the full index (indexed);
+# then the CPU of a whole run process up to `ready` with the adaptor preloaded, cold vs indexed.
 #   bench/adaptor-load/run.sh [rounds=10] [repo=~/.cache/kiln/test-repo] [alias...]
 # Default aliases: @openfn/language-common_3.3.4 @openfn/language-http_7.2.10 (both must be
 # installed in the repo, e.g. by running a step with them once). The repo is copied to a temporary
@@ -30,21 +29,16 @@ echo "$(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/l
 
 # The same in real run processes: CPU (user+sys) of a locked-down RunProcessMain from its start to
 # `ready` (JVM, Node runtime, compiler warm-up, --preload of the adaptor), then stdin is closed and
-# it exits. The indexes the benchmark above left in the repo copy are moved away for "cold", and
-# replaced by the index without precompiled modules for "indexed".
+# it exits. The indexes the benchmark above left in the repo copy are moved away for "cold".
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; } # of one number per line
 echo
-printf '%-36s %-11s %9s %9s %7s\n' "run process to ready, --preload" mode "cpu ms" "wall ms" ratio
+printf '%-36s %-8s %9s %9s %7s\n' "run process to ready, --preload" mode "cpu ms" "wall ms" ratio
 for alias in "${ALIASES[@]}"; do
   index="$WORK/repo/.kiln/adaptors/$alias/index.json"
   cp "$index" "$WORK/index.json"
   for ((r = 0; r < ROUNDS; r++)); do
-    for mode in cold indexed precompiled; do
-      case "$mode" in
-        cold) rm -f "$index" ;;
-        indexed) cp "$(dirname "$index")/index-without-modules.json" "$index" ;;
-        precompiled) cp "$WORK/index.json" "$index" ;;
-      esac
+    for mode in cold indexed; do
+      if [ "$mode" = cold ]; then rm -f "$index"; else cp "$WORK/index.json" "$index"; fi
       folder="$(mktemp -d "$WORK/run-XXXXXX")"
       /usr/bin/time -f "$mode %U %S %e" -a -o "$WORK/times" "$JAVA" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
         --enable-native-access=ALL-UNNAMED -cp "$KILN_CLASSPATH" dev.kiln.runtime.RunProcessMain --memory-mb 500 \
@@ -52,11 +46,11 @@ for alias in "${ALIASES[@]}"; do
     done
   done
   cold_cpu="$(grep '^cold ' "$WORK/times" | awk '{print ($2 + $3) * 1000}' | median)"
-  for mode in cold indexed precompiled; do
+  for mode in cold indexed; do
     cpu="$(grep "^$mode " "$WORK/times" | awk '{print ($2 + $3) * 1000}' | median)"
     wall="$(grep "^$mode " "$WORK/times" | awk '{print $4 * 1000}' | median)"
     awk -v a="$alias" -v m="$mode" -v c="$cpu" -v w="$wall" -v b="$cold_cpu" \
-      'BEGIN {printf "%-36s %-11s %9d %9d %7.2f\n", a, m, c, w, c / b}'
+      'BEGIN {printf "%-36s %-8s %9d %9d %7.2f\n", a, m, c, w, c / b}'
   done
   rm -f "$WORK/times"
 done

@@ -1,12 +1,8 @@
 package dev.kiln.engine;
 
-import static dev.kiln.runtime.AdaptorIndexMain.CACHE_FILE;
-import static dev.kiln.runtime.AdaptorIndexMain.INDEX_FILE;
-
 import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
@@ -21,11 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,16 +48,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdaptorIndexer implements AutoCloseable {
   static final String MAIN_CLASS = "dev.kiln.runtime.AdaptorIndexMain";
-  static final int FORMAT = 2;
+  static final int FORMAT = 1;
   private static final System.Logger LOG = System.getLogger(AdaptorIndexer.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
-  /**
-   * The indexing process' memory limit is the default run's: V8 accepts a code cache only from a
-   * process with the same flags, and the memory limit is one ({@code --max-old-space-size}).
-   */
-  private static final int MEMORY_LIMIT_MB = RunLimits.DEFAULT_MEMORY_LIMIT_MB;
+  private static final int MEMORY_LIMIT_MB = 512;
   private static final long TIMEOUT_MS = 120_000;
-  private static final int MAX_INDEX_BYTES = 256 << 20;
+  private static final int MAX_INDEX_BYTES = 64 << 20;
 
   private final Path repoDir;
   private final RunProcessLauncher launcher;
@@ -80,9 +67,6 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   private record Build(String stamp, String installs, CompletableFuture<Path> future) {}
 
-  /** What an indexing process reports: the index, and its modules' code caches (or null). */
-  record IndexFiles(ObjectNode index, byte[] cache) {}
-
   AdaptorIndexer(Path repoDir, RunProcessLauncher launcher) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
     this.launcher = launcher;
@@ -95,7 +79,7 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   /** Where the index of {@code alias} ({@code name_version}) lives in {@code repoDir}. */
   static Path indexFile(Path repoDir, String alias) {
-    return repoDir.resolve(".kiln").resolve("adaptors").resolve(alias).resolve(INDEX_FILE);
+    return repoDir.resolve(".kiln").resolve("adaptors").resolve(alias).resolve("index.json");
   }
 
   /**
@@ -137,23 +121,15 @@ public final class AdaptorIndexer implements AutoCloseable {
         return file;
       }
       long start = System.nanoTime();
-      IndexFiles files = record(root);
-      ObjectNode index = files.index();
+      ObjectNode index = record(root);
       check(index, alias);
-      boolean precompiled = checkPrecompiled(index, files.cache(), repoDir.resolve("node_modules"), alias);
       if (!stamp.equals(index.path("packageStamp").asText()) || !stamp.equals(stamp(root))) {
         throw new IOException("the adaptor's package.json changed while it was indexed (reinstalled?): "
             + stamp + " before, " + index.path("packageStamp").asText() + " while indexing, " + stamp(root) + " after");
       }
-      if (precompiled) {
-        // the caches first: a run reading the new index finds them (or, between the two moves,
-        // finds them unlike the SHA-256 in the old index, and loads without them)
-        write(file.resolveSibling(CACHE_FILE), files.cache());
-      }
       write(file, JSON.writeValueAsBytes(index));
       LOG.log(System.Logger.Level.INFO, "Indexed the adaptor " + alias + " in " + (System.nanoTime() - start) / 1_000_000
-          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions, "
-          + index.path("bundle").path("modules").size() + " precompiled modules)");
+          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions)");
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
@@ -164,7 +140,7 @@ public final class AdaptorIndexer implements AutoCloseable {
   }
 
   /** Runs the indexing process and returns the index it reports. */
-  private IndexFiles record(Path root) throws IOException, InterruptedException {
+  private ObjectNode record(Path root) throws IOException, InterruptedException {
     LaunchedProcess launched = launcher.start(MEMORY_LIMIT_MB, List.of(root));
     Process process = launched.process();
     try {
@@ -191,21 +167,14 @@ public final class AdaptorIndexer implements AutoCloseable {
         throw new IOException("the indexing process exited with code " + process.exitValue() + ": "
             + launched.stderr().text());
       }
-      FrameReader frames = new FrameReader(new ByteArrayInputStream(stdout));
-      Map<String, byte[]> bodies = new HashMap<>();
-      for (Frame frame = frames.read(); frame != null; frame = frames.read()) {
-        if (!FrameType.ADAPTOR_INDEX.equals(frame.type())) {
-          throw new IOException("the indexing process sent a " + frame.type() + " frame");
-        }
-        bodies.put(JSON.readTree(frame.metaJson()).path("file").asText(), frame.body());
-      }
-      if (bodies.get(INDEX_FILE) == null) {
+      Frame frame = new FrameReader(new ByteArrayInputStream(stdout)).read();
+      if (frame == null || !FrameType.ADAPTOR_INDEX.equals(frame.type())) {
         throw new IOException("the indexing process sent no index");
       }
-      if (!(JSON.readTree(bodies.get(INDEX_FILE)) instanceof ObjectNode index)) {
+      if (!(JSON.readTree(frame.body()) instanceof ObjectNode index)) {
         throw new IOException("the indexing process sent an index that is not a JSON object");
       }
-      return new IndexFiles(index, bodies.get(CACHE_FILE));
+      return index;
     } finally {
       process.destroyForcibly();
     }
@@ -260,59 +229,6 @@ public final class AdaptorIndexer implements AutoCloseable {
     }
   }
 
-  /**
-   * Whether the index's precompiled modules ({@code bundle}: {@code modules} of
-   * {@code [path, SHA-256 of its content, cache start, cache end]}) can be stored: every module is
-   * an installed file inside {@code nodeModules} with that SHA-256 (a run checks the content it
-   * reads again), and every cache range lies inside {@code cache}. If so, the SHA-256 of the
-   * caches, computed here, goes into the index (a run uses them only when it matches: V8 does not
-   * check a cache's content); if not, {@code bundle} is removed (the adaptor loads with the
-   * resolution index only) and a warning logged.
-   */
-  static boolean checkPrecompiled(ObjectNode index, byte[] cache, Path nodeModules, String alias) {
-    if (!(index.get("bundle") instanceof ObjectNode bundle)) {
-      return false;
-    }
-    try {
-      if (cache == null || !(bundle.get("modules") instanceof ArrayNode modules)) {
-        throw new IOException("the modules' caches are missing");
-      }
-      for (JsonNode module : modules) {
-        String relative = module.path(0).asText();
-        long start = module.path(2).asLong(-1);
-        long end = module.path(3).asLong(-1);
-        if (module.size() != 4 || !module.path(0).isTextual() || relative.isEmpty() || !staysInside(relative)) {
-          throw new IOException("a module outside node_modules: " + module);
-        }
-        if (start < 0 || start > end || end > cache.length) {
-          throw new IOException("a module's cache lies outside the caches: " + module);
-        }
-        byte[] content = Files.readAllBytes(nodeModules.resolve(relative));
-        String sha = module.path(1).asText();
-        // Node drops a UTF-8 byte order mark before it compiles a module
-        boolean bom = content.length >= 3 && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF;
-        if (!sha.equals(sha256(content)) && !(bom && sha.equals(sha256(Arrays.copyOfRange(content, 3, content.length))))) {
-          throw new IOException("the cache of " + relative + " was not made from the installed file");
-        }
-      }
-      bundle.put("cacheSha256", sha256(cache));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "The precompiled modules of " + alias
-          + " are not stored (it loads with its resolution index only): " + e.getMessage());
-      index.remove("bundle");
-      return false;
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JDK", e);
-    }
-  }
-
   /** A relative, normalised path that does not climb out of the folder it is relative to. */
   private static boolean staysInside(String relative) {
     if (relative.indexOf('\0') >= 0) {
@@ -338,9 +254,7 @@ public final class AdaptorIndexer implements AutoCloseable {
           return false; // a package of its graph was replaced (an install, npm moving packages)
         }
       }
-      JsonNode bundle = index.path("bundle");
-      return bundle.isMissingNode()
-          || bundle.path("cacheSha256").asText().equals(sha256(Files.readAllBytes(file.resolveSibling(CACHE_FILE))));
+      return true;
     } catch (IOException | RuntimeException unusable) {
       return false;
     }

@@ -13,23 +13,17 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * The indexing process: started by the engine like a run process (locked down, same arguments,
  * one {@code --preload <adaptor folder>}), it loads that installed adaptor in a fresh Node runtime
- * without any index, recording its resolution index ({@code host/resolution.js}) and the V8 code
- * caches of its CommonJS modules ({@code host/precompiled.js}), and writes two
- * {@code adaptor-index} frames to stdout, each naming its file in its meta: {@code {"file":
- * "index.json"}} (body: the index JSON) and {@code {"file": "modules.cache"}} (the caches); then
- * it exits 0. On failure it writes why to stderr and exits 1. It runs no job code, and it writes
- * nothing: the engine checks both and stores them in the repo, where run processes cannot write.
+ * without any index, records its resolution index ({@code host/resolution.js}) and writes it as
+ * one {@code adaptor-index} frame (body: the index JSON) to stdout, then exits 0; on failure it
+ * writes why to stderr and exits 1. It runs no job code, and it writes nothing: the engine checks
+ * the index and stores it in the repo, where run processes cannot write.
  */
 public final class AdaptorIndexMain {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The files of an index in {@code <repo>/.kiln/adaptors/<alias>/}, as the {@code file} of each frame's meta. */
-  public static final String INDEX_FILE = "index.json";
-  public static final String CACHE_FILE = "modules.cache";
 
   private AdaptorIndexMain() {}
 
@@ -60,10 +54,8 @@ public final class AdaptorIndexMain {
     }
     // the engine's check that the index was made by the Node its run processes embed
     ((ObjectNode) report.get("index")).put("javet", JavetLibLoader.LIB_VERSION);
-    out.write(new Frame(FrameType.ADAPTOR_INDEX, "{\"file\":\"" + INDEX_FILE + "\"}",
-        JSON.writeValueAsBytes(report.get("index"))));
-    out.write(new Frame(FrameType.ADAPTOR_INDEX, "{\"file\":\"" + CACHE_FILE + "\"}",
-        Base64.getDecoder().decode(report.path("cache").asText())));
+    out.write(new Frame(FrameType.ADAPTOR_INDEX, "{}",
+        JSON.writeValueAsString(report.get("index")).getBytes(StandardCharsets.UTF_8)));
     halt(0);
   }
 

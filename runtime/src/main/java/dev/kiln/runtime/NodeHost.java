@@ -142,10 +142,10 @@ final class NodeHost implements AutoCloseable {
   }
 
   /**
-   * Loads an installed adaptor (its folder) without any resolution index, recording one and the
-   * code caches of its CommonJS modules (the indexing process, {@link AdaptorIndexMain}).
+   * Loads an installed adaptor (its folder) without any resolution index, recording one (the
+   * indexing process, {@link AdaptorIndexMain}).
    *
-   * @return {@code {"index": {...}, "cache": "<base64>"}} or {@code {"error": "..."}} as JSON
+   * @return {@code {"index": {...}}} or {@code {"error": "..."}} as JSON
    */
   String recordAdaptorIndex(String adaptorRoot) {
     String meta = callAndAwaitReport("recordAdaptorIndex", adaptorRoot);

@@ -1,6 +1,5 @@
 package dev.kiln.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -8,32 +7,23 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * bench/adaptor-load: the CPU of loading an installed adaptor in a fresh Node runtime (this JVM
- * warm, Node locked down as in a run process with the default memory limit) without its
- * resolution index ("cold"), with an index that only names the build to import ("entry only":
- * the cost of the failed ES-build attempt), with the full index but without its precompiled
- * modules ("indexed"), and with both ("precompiled"). The modes alternate round by round so that
- * all see the same machine load. The index and the modules' code caches are made here as the
- * indexing process makes them (same host code) and written where the engine puts them, with the
- * SHA-256 the engine adds; the repo copy keeps them, and the index without its precompiled modules
- * as {@code index-without-modules.json}, for the run-process half of the bench.
+ * warm, Node locked down as in a run process) without its resolution index ("cold"), with an
+ * index that only names the build to import ("entry only": the cost of the failed ES-build
+ * attempt), and with the full index ("indexed"). The modes alternate round by round so that
+ * all see the same machine load. The index is recorded here as the indexing process does
+ * (same host code) and written where the engine puts it.
  *
  * <p>Usage: {@code AdaptorLoadBenchMain <repo copy> <rounds> <adaptor alias>...} (the repo is
  * written to: give a copy).
  */
 public final class AdaptorLoadBenchMain {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] MODES = {"cold", "entry only", "indexed", "precompiled"};
-  /** The default run's memory limit (the engine's RunLimits): V8 takes a code cache only with the same flags. */
-  private static final int MEMORY_MB = 500;
+  private static final String[] MODES = {"cold", "entry only", "indexed"};
 
   private AdaptorLoadBenchMain() {}
 
@@ -42,16 +32,15 @@ public final class AdaptorLoadBenchMain {
     int rounds = Integer.parseInt(args[1]);
     List<String> aliases = Arrays.asList(args).subList(2, args.length);
     Path workDir = Files.createTempDirectory("kiln-bench-adaptor-load");
-    NodeHost.configureProcess(MEMORY_MB, new NodePermissions(workDir, List.of(repo)));
+    NodeHost.configureProcess(0, new NodePermissions(workDir, List.of(repo)));
     System.out.printf("%-36s %-11s %9s %9s %9s %7s%n", "adaptor", "mode", "cpu ms", "wall ms", "min cpu", "ratio");
     for (String alias : aliases) {
       Path root = repo.resolve("node_modules").resolve(alias);
       Path indexFile = repo.resolve(".kiln/adaptors").resolve(alias).resolve("index.json");
-      ObjectNode index = record(root, indexFile);
-      ObjectNode withoutModules = index.deepCopy();
-      withoutModules.remove("bundle");
-      ObjectNode entryOnly = withoutModules.deepCopy();
+      ObjectNode index = record(root);
+      ObjectNode entryOnly = index.deepCopy();
       entryOnly.putObject("resolutions");
+      Files.createDirectories(indexFile.getParent());
       long[][] cpu = new long[MODES.length][rounds];
       long[][] wall = new long[MODES.length][rounds];
       load(root); // warm the page cache and this JVM's paths
@@ -60,7 +49,6 @@ public final class AdaptorLoadBenchMain {
           switch (m) {
             case 0 -> Files.deleteIfExists(indexFile);
             case 1 -> write(indexFile, entryOnly);
-            case 2 -> write(indexFile, withoutModules);
             default -> write(indexFile, index);
           }
           long[] cost = load(root);
@@ -73,34 +61,19 @@ public final class AdaptorLoadBenchMain {
         System.out.printf("%-36s %-11s %9.0f %9.0f %9d %7.2f%n", alias, MODES[m], median(cpu[m]), median(wall[m]),
             Arrays.stream(cpu[m]).min().orElse(0), median(cpu[m]) / coldCpu);
       }
-      System.out.printf("%-36s %s build, %d resolutions, %d precompiled modules%n", "", index.get("entry").asText(),
-          index.get("resolutions").size(), index.path("bundle").path("modules").size());
-      write(indexFile.resolveSibling("index-without-modules.json"), withoutModules);
+      System.out.printf("%-36s %s build, %d resolutions%n", "", index.get("entry").asText(), index.get("resolutions").size());
     }
   }
 
-  /**
-   * Records the index and the modules' caches in a fresh runtime, as AdaptorIndexMain does; writes
-   * the caches beside {@code indexFile} and their SHA-256 into the index, as the engine does.
-   */
-  private static ObjectNode record(Path root, Path indexFile) throws IOException, NoSuchAlgorithmException {
-    JsonNode recorded;
+  /** Records the index in a fresh runtime, as AdaptorIndexMain does. */
+  private static ObjectNode record(Path root) throws IOException {
     try (NodeHost host = NodeHost.create((level, name, message, time) -> {}, System.err)) {
-      recorded = JSON.readTree(host.recordAdaptorIndex(root.toString()));
+      ObjectNode report = (ObjectNode) JSON.readTree(host.recordAdaptorIndex(root.toString()));
+      if (!report.has("index")) {
+        throw new IllegalStateException("cannot index " + root + ": " + report.path("error").asText());
+      }
+      return (ObjectNode) report.get("index");
     }
-    if (!recorded.has("index")) {
-      throw new IllegalStateException("cannot index " + root + ": " + recorded.path("error").asText());
-    }
-    ObjectNode index = (ObjectNode) recorded.get("index");
-    byte[] cache = Base64.getDecoder().decode(recorded.get("cache").asText());
-    Files.createDirectories(indexFile.getParent());
-    Files.write(indexFile.resolveSibling(AdaptorIndexMain.CACHE_FILE), cache);
-    ((ObjectNode) index.get("bundle")).put("cacheSha256", sha256(cache));
-    return index;
-  }
-
-  private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** CPU ms (this process) and wall ms of importing the adaptor into a fresh runtime. */

@@ -1,10 +1,7 @@
 package dev.kiln.runtime;
 
-import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** Paths of the fixture adaptor repo and modules in src/test/resources. */
 final class Fixtures {
@@ -12,21 +9,6 @@ final class Fixtures {
 
   static Path repo() {
     return resource("/repo");
-  }
-
-  /** Copies the fixture repo into {@code target} (for tests that write to it). */
-  static void copyRepo(Path target) throws IOException {
-    Path source = repo();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path from : (Iterable<Path>) files::iterator) {
-        Path to = target.resolve(source.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(from, to);
-        }
-      }
-    }
   }
 
   static Path module(String name) {

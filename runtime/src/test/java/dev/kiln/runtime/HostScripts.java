@@ -6,9 +6,6 @@ import com.caoccao.javet.interop.NodeRuntime;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueObject;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,19 +50,6 @@ final class HostScripts implements AutoCloseable {
     String result = bridge.pending().metaJson();
     bridge.stepDone(null, null);
     return result;
-  }
-
-  /** Evaluates {@code expression} in a fresh runtime; returns its JSON (it must not throw). */
-  static JsonNode evalInFreshRuntime(String expression) {
-    try (HostScripts js = new HostScripts()) {
-      String result = js.eval(expression);
-      if (result.startsWith("THROWN")) {
-        throw new AssertionError(result + " from " + expression);
-      }
-      return new ObjectMapper().readTree(result);
-    } catch (JavetException | IOException e) {
-      throw new AssertionError(e);
-    }
   }
 
   @Override

@@ -126,12 +126,12 @@ function createHost(bridge) {
     },
 
     /**
-     * Loads an adaptor folder, recording its resolution index and its modules' code caches (the
-     * indexing process only); reports through bridge.stepDone({index, cache: base64} | {error}).
+     * Loads an adaptor folder, recording its resolution index (the indexing process only); reports
+     * through bridge.stepDone({index} | {error}).
      */
     recordAdaptorIndex(root) {
       recordAdaptorIndex(root).then(
-        ({ index, cache }) => bridge.stepDone(JSON.stringify({ index, cache: cache.toString('base64') }), null),
+        (index) => bridge.stepDone(JSON.stringify({ index }), null),
         (e) => bridge.stepDone(JSON.stringify({ error: String(e?.stack ?? e) }), null),
       );
     },

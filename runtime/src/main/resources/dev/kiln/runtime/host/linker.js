@@ -8,8 +8,7 @@ const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 const { importError } = require('./errors.js');
 const helpers = require('./helpers.js');
-const { useIndex, record, indexLocation } = require('./resolution.js');
-const { recordModules, usePrecompiled } = require('./precompiled.js');
+const { useIndex, record } = require('./resolution.js');
 
 /** '/abc/ig' → /abc/ig; 'abc' → /abc/ (spec §3.1 parseRegex). */
 function parseRegex(text) {
@@ -129,16 +128,12 @@ async function importEntry(entry, log, build) {
 }
 
 /**
- * Imports the adaptor installed in `root` with its resolution index and precompiled modules when
- * it has usable ones (resolution.js, precompiled.js), else as without; resolves to its namespace.
+ * Imports the adaptor installed in `root` with its resolution index when it has a usable one
+ * (resolution.js), else as without; resolves to its namespace.
  */
 async function importAdaptor(root, entry, log) {
   const index = useIndex(root, (why) => log?.warn?.(why));
-  if (index) {
-    const { nodeModules, file } = indexLocation(root);
-    const precompiled = usePrecompiled(nodeModules, path.dirname(file), index.bundle, (why) => log?.warn?.(why));
-    log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build, ${precompiled} precompiled modules)`);
-  }
+  if (index) log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build)`);
   return (await importEntry(entry, log, index?.entry)).namespace;
 }
 
@@ -209,20 +204,11 @@ async function preloadAdaptor(root) {
 
 /**
  * Loads the adaptor installed in `root` the way a run would, without any index, recording its
- * resolution index and the code caches of its CommonJS modules (the indexing process:
- * AdaptorIndexMain). Resolves to {index, cache}: index.bundle lists the modules and their ranges
- * in `cache` (precompiled.js).
+ * resolution index (the indexing process: AdaptorIndexMain). Resolves to the index object.
  */
-async function recordAdaptorIndex(root) {
+function recordAdaptorIndex(root) {
   const entry = getModuleEntryPoint(root);
-  const { nodeModules } = indexLocation(root) ?? {};
-  let recorded;
-  const index = await record(root, async () => {
-    recorded = await recordModules(nodeModules, async () => (await importEntry(entry)).build);
-    return recorded.result;
-  });
-  index.bundle = recorded.bundle;
-  return { index, cache: recorded.cache };
+  return record(root, async () => (await importEntry(entry)).build);
 }
 
 module.exports = {
