@@ -135,10 +135,17 @@ class AdaptorResolutionIndexTest {
     ObjectNode good = record();
     ObjectNode outside = good.deepCopy();
     ((ObjectNode) outside.get("resolutions")).put(ALIAS + "\0babel-getters", "../../etc/passwd");
+    ObjectNode absolute = good.deepCopy();
+    ((ObjectNode) absolute.get("resolutions")).put(ALIAS + "\0babel-getters", "/etc/passwd");
+    ObjectNode notNormalised = good.deepCopy(); // would resolve inside, but is not what the engine writes
+    ((ObjectNode) notNormalised.get("resolutions")).put(ALIAS + "\0babel-getters", "babel-getters/./index.js");
+    ObjectNode climbing = good.deepCopy();
+    ((ObjectNode) climbing.get("resolutions")).put("babel-getters/../..\0x", "babel-getters/index.js");
     ObjectNode reinstalled = good.deepCopy().put("packageStamp", "1:2:3");
     ObjectNode otherAdaptor = good.deepCopy().put("alias", "@openfn/language-fixture_1.0.0");
     ObjectNode otherNode = good.deepCopy().put("node", "20.0.0");
-    for (JsonNode bad : new JsonNode[] {outside, reinstalled, otherAdaptor, otherNode}) {
+    for (JsonNode bad : new JsonNode[] {
+        outside, absolute, notNormalised, climbing, reinstalled, otherAdaptor, otherNode}) {
       writeIndex(bad);
       JsonNode loaded = load();
       assertThat(loaded.path("exports")).isEqualTo(expected);
