@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.RunEvent;
 import dev.kiln.lightning.plan.RunOptions;
+import dev.kiln.runtime.protocol.Body;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class RunEventTranslatorTest {
   }
 
   private static RunEvent event(String type, String meta, String state) throws Exception {
-    return new RunEvent(type, (ObjectNode) JSON.readTree(meta), state);
+    return new RunEvent(type, (ObjectNode) JSON.readTree(meta), state == null ? null : Body.ofText(state));
   }
 
   private JsonNode payload(String event, int index) {

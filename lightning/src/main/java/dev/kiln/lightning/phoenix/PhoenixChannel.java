@@ -111,13 +111,14 @@ public final class PhoenixChannel {
   /**
    * Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}); call
    * {@link #join} first (a push on a channel that is closed, leaving or never joined ends {@code
-   * DISCONNECTED} at once). The payload is serialised on the calling thread; a frame larger than {@link
+   * DISCONNECTED} at once). The payload is serialised on the calling thread (a large one only counted,
+   * and streamed into the socket when sent: {@link EncodedPayload}); a frame larger than {@link
    * SocketOptions#maxOutboundFrameBytes()} is not sent (Lightning would drop the whole socket) and
    * the push ends {@code ERROR} with a message saying so.
    */
   public CompletableFuture<Reply> push(String event, Object payload, Duration timeout) {
-    Push push = new Push(event, FrameCodec.payloadJson(payload));
-    long frameBytes = FrameCodec.utf8Length(push.payloadJson) + FRAME_OVERHEAD_BYTES + topic.length() + event.length();
+    Push push = new Push(event, EncodedPayload.of(payload));
+    long frameBytes = push.payload.utf8Length() + FRAME_OVERHEAD_BYTES + topic.length() + event.length();
     if (frameBytes > socket.options().maxOutboundFrameBytes()) {
       push.result.complete(Reply.error(com.fasterxml.jackson.databind.node.TextNode.valueOf(
           "the " + event + " frame would be " + frameBytes + " bytes, over the server's limit of "
@@ -304,7 +305,14 @@ public final class PhoenixChannel {
   private void sendPush(Push push) {
     push.ref = socket.makeRef();
     inFlight.put(push.ref, push);
-    socket.send(FrameCodec.encodeWithPayloadJson(joinRef, push.ref, topic, push.event, push.payloadJson));
+    if (push.payload.isStreamed()) {
+      String join = joinRef;
+      String ref = push.ref;
+      Object payload = push.payload.streamed();
+      socket.sendStreamed(out -> FrameCodec.encodeTo(out, join, ref, topic, push.event, payload));
+    } else {
+      socket.send(FrameCodec.encodeWithPayloadJson(joinRef, push.ref, topic, push.event, push.payload.json()));
+    }
   }
 
   private void timedOut(Push push) {
@@ -370,14 +378,14 @@ public final class PhoenixChannel {
 
   private static final class Push {
     final String event;
-    final String payloadJson;
+    final EncodedPayload payload;
     final CompletableFuture<Reply> result = new CompletableFuture<>();
     String ref;
     ScheduledFuture<?> timer;
 
-    Push(String event, String payloadJson) {
+    Push(String event, EncodedPayload payload) {
       this.event = event;
-      this.payloadJson = payloadJson;
+      this.payload = payload;
     }
   }
 }
