@@ -45,12 +45,17 @@ final class KilnProcess implements AutoCloseable {
    * unless {@code args} name one (run journals must not leak from one test's worker into another's).
    */
   static KilnProcess start(Path repoDir, String... args) throws IOException {
+    return startWithJvmOptions(List.of(), repoDir, args);
+  }
+
+  /** As {@link #start}, with JVM options after the worker's own ({@code -Xmx48m} wins over the file's heap cap). */
+  static KilnProcess startWithJvmOptions(List<String> jvmOptions, Path repoDir, String... args) throws IOException {
     List<String> kiln = new ArrayList<>(List.of("worker", "--port", "0", "--repo-dir", repoDir.toString(), "--log", "info"));
     kiln.addAll(List.of(args));
     if (!kiln.contains("--data-dir")) {
       kiln.addAll(List.of("--data-dir", java.nio.file.Files.createTempDirectory("kiln-worker-data").toString()));
     }
-    return kiln(kiln);
+    return kiln(jvmOptions, kiln);
   }
 
   /**
@@ -59,10 +64,14 @@ final class KilnProcess implements AutoCloseable {
    * large states fit in it).
    */
   static KilnProcess kiln(List<String> args) throws IOException {
+    return kiln(List.of(), args);
+  }
+
+  private static KilnProcess kiln(List<String> moreJvmOptions, List<String> args) throws IOException {
     String jvmOptions = args.getFirst().equals("worker") ? "@" + Path.of("worker-jvm.options").toAbsolutePath() : "-Xmx256m";
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        jvmOptions, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), jvmOptions));
+    command.addAll(moreJvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("WORKER_"));
