@@ -385,6 +385,16 @@ public final class PhoenixSocket implements AutoCloseable {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not remove {0}: {1}", file, e);
+      }
+    }
+  }
+
   private static void cancel(ScheduledFuture<?> task) {
     if (task != null) {
       task.cancel(false);
@@ -403,6 +413,10 @@ public final class PhoenixSocket implements AutoCloseable {
   private final class Listener implements WebSocket.Listener {
     private final int gen;
     private final StringBuilder text = new StringBuilder();
+    /** The file a large text message is going to, or null. */
+    private Path textFile;
+    private java.io.Writer textOut;
+    private long textSize;
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     /** The file a large binary reply's body is going to (its header stays in {@code binary}), or null. */
     private Path spillFile;
@@ -423,27 +437,84 @@ public final class PhoenixSocket implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      text.append(data);
-      if (text.length() > options.maxFrameBytes()) {
-        text.setLength(0);
-        onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+      textSize += data.length();
+      try {
+        if (textSize > options.maxFrameBytes()) {
+          discardText();
+          onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+          return null;
+        }
+        appendText(data);
+      } catch (IOException e) {
+        discardText();
+        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
         return null;
       }
       if (!last) {
         webSocket.request(1);
         return null;
       }
-      String message = text.toString();
+      String message = textFile == null ? text.toString() : null;
+      Path file = textFile;
+      try {
+        finishTextSpill();
+      } catch (IOException e) {
+        discardText();
+        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
+        return null;
+      }
       text.setLength(0);
+      textSize = 0;
       onLoop(() -> {
         try {
-          received(gen, FrameCodec.decodeText(message));
+          received(gen, message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(file, options.spillDir()));
         } catch (FrameException e) {
           LOG.log(System.Logger.Level.WARNING, "ignored a malformed frame: {0}", e.getMessage());
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "ignored a large frame that could not be read back: {0}", e.toString());
+        } finally {
+          deleteQuietly(file);
         }
         webSocket.request(1);
       });
       return null;
+    }
+
+    /** Keeps the message in memory up to the spill threshold; then it goes to a file, and so does the rest. */
+    private void appendText(CharSequence data) throws IOException {
+      if (textOut != null) {
+        textOut.append(data);
+        return;
+      }
+      text.append(data);
+      if (options.spillDir() != null && text.length() > SocketOptions.SPILL_THRESHOLD_BYTES) {
+        Files.createDirectories(options.spillDir());
+        textFile = Files.createTempFile(options.spillDir(), "message-", ".json");
+        textOut = Files.newBufferedWriter(textFile, java.nio.charset.StandardCharsets.UTF_8);
+        textOut.append(text);
+        text.setLength(0);
+      }
+    }
+
+    private void finishTextSpill() throws IOException {
+      if (textOut != null) {
+        java.io.Writer out = textOut;
+        textOut = null;
+        textFile = null;
+        out.close();
+      }
+    }
+
+    private void discardText() {
+      Path file = textFile;
+      text.setLength(0);
+      textSize = 0;
+      try {
+        finishTextSpill();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
+      }
+      deleteQuietly(file);
     }
 
     @Override
@@ -532,12 +603,10 @@ public final class PhoenixSocket implements AutoCloseable {
       binarySize = 0;
       try {
         finishSpill();
-        if (file != null) {
-          Files.deleteIfExists(file);
-        }
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "could not remove {0}: {1}", file, e);
+        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
       }
+      deleteQuietly(file);
     }
 
     @Override

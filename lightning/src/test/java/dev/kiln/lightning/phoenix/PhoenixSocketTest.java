@@ -163,6 +163,45 @@ class PhoenixSocketTest {
     assertThat(await(small).responseText()).isEqualTo("{}");
   }
 
+  /**
+   * lightning-mock's dataclip replies are text: its UTF-8 bytes as numbers, or JSON in a string. A
+   * large one goes to a file as it arrives, its dataclip to another; other large replies are trees.
+   */
+  @Test
+  void largeTextRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    String dataclip = "{\"data\":{\"big\":\"" + "é😀\\n".repeat(100_000) + "\"}}";
+    List<Integer> bytes = new java.util.ArrayList<>();
+    for (byte b : dataclip.getBytes(StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xff);
+    }
+    CompletableFuture<Reply> asBytes = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+    PhoenixPeer.mockReply(peer.nextEvent("run:r1", "fetch:dataclip"), "ok", bytes);
+    Reply bytesReply = await(asBytes);
+    assertThat(bytesReply.isOk()).isTrue();
+    assertThat(bytesReply.bodyFile()).hasParent(spill).hasContent(dataclip);
+
+    CompletableFuture<Reply> asString = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "fetch:dataclip"), "ok", dataclip);
+    assertThat(await(asString).bodyFile()).hasContent(dataclip);
+
+    Map<String, Object> plan = Map.of("jobs", List.of(Map.of("body", "x".repeat(400_000))), "n", List.of(1, 2, 300));
+    CompletableFuture<Reply> asObject = run.push("fetch:plan", Map.of(), LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "fetch:plan"), "ok", plan);
+    Reply planReply = await(asObject);
+    assertThat(planReply.bodyFile()).isNull();
+    assertThat(planReply.response().path("jobs").get(0).path("body").asText()).hasSize(400_000);
+    assertThat(planReply.response().path("n").toString()).isEqualTo("[1,2,300]");
+
+    try (var left = Files.list(spill)) {
+      assertThat(left).as("only the two dataclips are left").containsExactlyInAnyOrder(bytesReply.bodyFile(),
+          await(asString).bodyFile());
+    }
+  }
+
   /** A payload with a state in a file goes out as partial frames; the next push waits its turn. */
   @Test
   void largePayloadsAreStreamedIntoTheSocketInOrder() throws Exception {
