@@ -466,14 +466,18 @@ public final class PhoenixSocket implements AutoCloseable {
       text.setLength(0);
       textSize = 0;
       onLoop(() -> {
+        Frame frame = null;
         try {
-          received(gen, message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(file, options.spillDir()));
+          frame = message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(file, options.spillDir());
         } catch (FrameException e) {
           LOG.log(System.Logger.Level.WARNING, "ignored a malformed frame: {0}", e.getMessage());
         } catch (IOException e) {
           LOG.log(System.Logger.Level.WARNING, "ignored a large frame that could not be read back: {0}", e.toString());
         } finally {
-          deleteQuietly(file);
+          deleteQuietly(file); // before the reply is handed on: its body, if any, is a file of its own
+        }
+        if (frame != null) {
+          received(gen, frame);
         }
         webSocket.request(1);
       });
