@@ -3,7 +3,6 @@ package dev.kiln.runtime.protocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +28,6 @@ public final class Body {
     this.bytes = bytes;
     this.file = file;
     this.length = length;
-  }
-
-  public static Body empty() {
-    return EMPTY;
   }
 
   /** The bytes, held as they are (not copied). */
@@ -80,17 +75,6 @@ public final class Body {
   /** The body's bytes from the start (a new stream each time; close it). */
   public InputStream open() throws IOException {
     return file == null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
-  }
-
-  /** Copies the body to {@code out} (a file body in 64 KB pieces). */
-  public void writeTo(OutputStream out) throws IOException {
-    if (file == null) {
-      out.write(bytes);
-    } else {
-      try (InputStream in = open()) {
-        in.transferTo(out);
-      }
-    }
   }
 
   /**

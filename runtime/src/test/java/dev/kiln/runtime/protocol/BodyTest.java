@@ -2,7 +2,6 @@ package dev.kiln.runtime.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +33,6 @@ class BodyTest {
       try (InputStream in = body.open()) {
         assertThat(in.readAllBytes()).isEqualTo(bytes);
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      body.writeTo(out);
-      assertThat(out.toByteArray()).isEqualTo(bytes);
     }
     assertThat(memory.file()).isNull();
     assertThat(file.file()).isEqualTo(dir.resolve("state.json"));
@@ -60,7 +56,7 @@ class BodyTest {
     assertThat(Body.of(null).isEmpty()).isTrue();
     assertThat(Body.ofText(null).isEmpty()).isTrue();
     assertThat(Body.ofText("").length()).isZero();
-    assertThat(Body.empty().startsWith('{')).isFalse();
-    assertThat(Body.empty().text()).isEmpty();
+    assertThat(Body.of(new byte[0]).startsWith('{')).isFalse();
+    assertThat(Body.of(new byte[0]).text()).isEmpty();
   }
 }
