@@ -32,6 +32,17 @@ public record Frame(
     this(joinRef, ref, topic, event, payload, null, null);
   }
 
+  /** Deletes the body file of a frame nobody takes (a stray or late reply), if it has one. */
+  void discardBody() {
+    if (bodyFile != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(bodyFile);
+      } catch (java.io.IOException e) {
+        // the worker empties its spill folder at start
+      }
+    }
+  }
+
   public boolean isBinary() {
     return binaryBody != null || bodyFile != null;
   }

@@ -195,6 +195,7 @@ public final class PhoenixChannel {
 
   void received(Frame frame) {
     if (frame.joinRef() != null && !frame.joinRef().equals(joinRef)) {
+      frame.discardBody();
       return; // a message for an earlier join of this topic
     }
     String event = frame.event();
@@ -202,8 +203,13 @@ public final class PhoenixChannel {
       String ref = frame.ref() != null && !frame.ref().isEmpty()
           ? frame.ref()
           : event.substring("chan_reply_".length());
-      replied(ref, Reply.fromFrame(frame));
-    } else if ("phx_error".equals(event)) {
+      if (!replied(ref, Reply.fromFrame(frame))) {
+        frame.discardBody(); // only a push's reply hands its body file on
+      }
+      return;
+    }
+    frame.discardBody();
+    if ("phx_error".equals(event)) {
       serverError();
     } else if ("phx_close".equals(event)) {
       closeLocally("channel " + topic + " closed by the server");
@@ -244,7 +250,8 @@ public final class PhoenixChannel {
     scheduleRejoin();
   }
 
-  private void replied(String ref, Reply reply) {
+  /** Hands the reply to its join, leave or push; true when it went to a push. */
+  private boolean replied(String ref, Reply reply) {
     if (ref.equals(joinRef) && state == ChannelState.JOINING) {
       cancel(joinTimer);
       if (reply.isOk()) {
@@ -261,16 +268,18 @@ public final class PhoenixChannel {
         completeFirstJoin(reply);
         scheduleRejoin();
       }
-      return;
+      return false;
     }
     if (leaves.containsKey(ref)) {
       finishLeave(ref, reply);
-      return;
+      return false;
     }
     Push push = inFlight.remove(ref);
     if (push != null) {
       complete(push, reply);
+      return true;
     }
+    return false;
   }
 
   private void serverError() {

@@ -343,17 +343,20 @@ public final class PhoenixSocket implements AutoCloseable {
 
   private void received(int gen, Frame frame) {
     if (gen != generation) {
+      frame.discardBody();
       return;
     }
     if (PHOENIX_TOPIC.equals(frame.topic())) {
       if (frame.ref() != null && frame.ref().equals(pendingHeartbeatRef)) {
         pendingHeartbeatRef = null;
       }
+      frame.discardBody();
       return;
     }
     PhoenixChannel channel = channels.get(frame.topic());
     if (channel == null) {
       LOG.log(System.Logger.Level.DEBUG, "dropped a frame for an unknown topic: {0}", frame);
+      frame.discardBody();
       return;
     }
     channel.received(frame);

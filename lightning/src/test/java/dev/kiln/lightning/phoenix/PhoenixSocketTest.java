@@ -163,6 +163,25 @@ class PhoenixSocketTest {
     assertThat(await(small).responseText()).isEqualTo("{}");
   }
 
+  @Test
+  void aLargeReplyNobodyWaitsForAnyMoreLeavesNoFile() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    CompletableFuture<Reply> fetched = run.push("fetch:dataclip", Map.of("id", "d1"), Duration.ofMillis(200));
+    PhoenixPeer.Received request = peer.nextEvent("run:r1", "fetch:dataclip");
+    assertThat(await(fetched).status()).isEqualTo(Reply.Status.TIMEOUT);
+    PhoenixPeer.binaryReply(request, new byte[SocketOptions.SPILL_THRESHOLD_BYTES * 2]);
+    // a reply after it: the late one was handled (and its file removed) before this one arrives
+    CompletableFuture<Reply> next = run.push("fetch:dataclip", Map.of("id", "d2"), LONG);
+    PhoenixPeer.binaryReply(peer.nextEvent("run:r1", "fetch:dataclip"), "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(await(next).isOk()).isTrue();
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   /**
    * lightning-mock's dataclip replies are text: its UTF-8 bytes as numbers, or JSON in a string. A
    * large one goes to a file as it arrives, its dataclip to another; other large replies are trees.
