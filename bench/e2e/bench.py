@@ -225,6 +225,10 @@ def variants(http_port):
         # Lightning), and far over it (redacted; the engine drops the body unread)
         "9 MB state": ({"steps": [{"id": "job", "adaptors": [COMMON],
                                    "expression": "fn(s => ({ data: { big: 'x'.repeat(9 * 1024 * 1024) } }))"}]}, {}),
+        # a 9 MB input dataclip (fetched by the worker, written to the run process) and a 9 MB output
+        "9 MB in and out": ({"steps": [{"id": "job", "adaptors": [COMMON],
+                                        "expression": "fn(s => ({ data: { big: s.data.big + '!' } }))"}]},
+                            {"data": {"big": "x" * (9 * 1024 * 1024)}}),
         "50 MB state": ({"steps": [{"id": "job", "adaptors": [COMMON],
                                     "expression": "fn(s => ({ data: { big: 'x'.repeat(50 * 1024 * 1024) } }))"}]}, {}),
     }

@@ -2,6 +2,7 @@ package dev.kiln.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.runtime.protocol.Body;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameType;
 import java.io.IOException;
@@ -10,11 +11,13 @@ import java.util.Map;
 /**
  * Turns the frames of one run process into events: tracks the phase, measures each step's peak
  * RSS, applies the state and payload limits to the states the process sends, and ends the run
- * on a final frame.
+ * on a final frame. A final state with the same bytes as the last step's output is that step's
+ * body (its own spilled copy is deleted): one file, not two, for the usual case.
  */
 final class FrameStream {
   private static final long MB = 1024 * 1024;
   static final String REDACTED = "{\"data\":\"[REDACTED]\"}";
+  private static final Body REDACTED_BODY = Body.ofText(REDACTED);
 
   private final Map<String, String> stepNames;
   private final RunLimits limits;
@@ -25,6 +28,7 @@ final class FrameStream {
   private RunOutcome outcome;
   private boolean completed;
   private JsonNode leafFailure;
+  private Body lastStepState;
 
   FrameStream(
       Map<String, String> stepNames,
@@ -69,7 +73,7 @@ final class FrameStream {
       case FrameType.STEP_COMPLETE, FrameType.STEP_ERROR -> stepEnded(type, meta, frame);
       case FrameType.WORKFLOW_COMPLETE -> workflowCompleted(meta, frame);
       case FrameType.WORKFLOW_ERROR -> workflowFailed(meta);
-      default -> emitter.emit(type, meta, frame.body().length == 0 ? null : frame.bodyText());
+      default -> emitter.emit(type, meta, frame.bodyLength() == 0 ? null : frame.content());
     }
   }
 
@@ -81,14 +85,15 @@ final class FrameStream {
     if (stateTooLarge(meta, frame)) {
       return;
     }
-    emitter.emit(type, meta, payloadWithinLimit(meta, frame));
+    lastStepState = payloadWithinLimit(meta, frame);
+    emitter.emit(type, meta, lastStepState);
   }
 
-  private void workflowCompleted(ObjectNode meta, Frame frame) {
+  private void workflowCompleted(ObjectNode meta, Frame frame) throws IOException {
     if (stateTooLarge(meta, frame)) {
       return;
     }
-    outcome = emitter.complete(payloadWithinLimit(meta, frame), meta, leafFailure, rss.peakMb());
+    outcome = emitter.complete(sharedWithLastStep(payloadWithinLimit(meta, frame)), meta, leafFailure, rss.peakMb());
     completed = true;
   }
 
@@ -128,15 +133,35 @@ final class FrameStream {
    * the kept-state limit ({@link RunLimits#maxKeptBodyBytes()}; such a body was not even read
    * into memory when the reader had that limit).
    */
-  private String payloadWithinLimit(ObjectNode meta, Frame frame) {
+  private Body payloadWithinLimit(ObjectNode meta, Frame frame) {
     if (frame.bodyLength() == 0) {
       return null;
     }
     if (frame.bodyLength() > limits.maxKeptBodyBytes() || frame.bodyDropped()) {
+      deleteSpilled(frame.content());
       meta.put("redacted", true);
-      return REDACTED;
+      return REDACTED_BODY;
     }
-    return frame.bodyText();
+    return frame.content();
+  }
+
+  /** The last step's body when the final state is the same bytes (its own file is deleted), else {@code state}. */
+  private Body sharedWithLastStep(Body state) throws IOException {
+    if (state == null || state.file() == null || lastStepState == null || !state.sameBytes(lastStepState)) {
+      return state;
+    }
+    deleteSpilled(state);
+    return lastStepState;
+  }
+
+  private static void deleteSpilled(Body body) {
+    if (body.file() != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(body.file());
+      } catch (IOException e) {
+        // the run's spill folder is deleted with the run
+      }
+    }
   }
 
   private String stepLabel(JsonNode meta) {

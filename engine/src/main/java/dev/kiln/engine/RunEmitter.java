@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.SecretScrubber;
+import dev.kiln.runtime.protocol.Body;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,7 +41,7 @@ final class RunEmitter {
   }
 
   /** Delivers a non-final event; ignored once the run has ended. */
-  void emit(String type, ObjectNode meta, String state) {
+  void emit(String type, ObjectNode meta, Body state) {
     if (outcome == null && !listenerFailed) {
       deliver(new RunEvent(type, meta, state));
     }
@@ -63,7 +64,7 @@ final class RunEmitter {
    * Ends the run as completed; {@code leafFailure} is the error of a failed leaf step (the run's
    * reason is then {@code fail}, as ws-worker reports it), or null.
    */
-  RunOutcome complete(String finalState, ObjectNode meta, JsonNode leafFailure, long peakRssMb) {
+  RunOutcome complete(Body finalState, ObjectNode meta, JsonNode leafFailure, long peakRssMb) {
     if (outcome != null) {
       return outcome;
     }
@@ -116,7 +117,7 @@ final class RunEmitter {
       return event;
     }
     try {
-      return new RunEvent(event.type(), (ObjectNode) RunSupervisor.parse(clean), event.state());
+      return new RunEvent(event.type(), (ObjectNode) RunSupervisor.parse(clean), event.body());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("masking secrets broke an event's JSON: " + e.getMessage(), e);
     }

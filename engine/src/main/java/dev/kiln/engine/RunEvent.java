@@ -1,6 +1,7 @@
 package dev.kiln.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.runtime.protocol.Body;
 
 /**
  * One event of a run, in order. Events from the run process keep their frame type
@@ -10,10 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param type the event type
  * @param meta the event's fields (never null)
- * @param state a state as JSON text, untouched ({@code step-complete}, {@code step-error},
- *     {@code workflow-complete}), else null
+ * @param body a state as JSON text, untouched ({@code step-complete}, {@code step-error},
+ *     {@code workflow-complete}), else null: in memory, or a file in the run's spill folder
+ *     ({@link RunRequest#spillDir()}) when large
  */
-public record RunEvent(String type, ObjectNode meta, String state) {
+public record RunEvent(String type, ObjectNode meta, Body body) {
   public static final String AUTOINSTALL_COMPLETE = "autoinstall-complete";
   public static final String AUTOINSTALL_ERROR = "autoinstall-error";
   public static final String LOG = "log";
@@ -29,6 +31,11 @@ public record RunEvent(String type, ObjectNode meta, String state) {
   /** A text field of {@link #meta}, or null. */
   public String text(String field) {
     return meta.hasNonNull(field) ? meta.get(field).asText() : null;
+  }
+
+  /** The state as text (a large one is read from its file whole), or null. */
+  public String state() {
+    return body == null ? null : body.text();
   }
 
   /** True for the run's last event. */

@@ -155,14 +155,14 @@ public final class RunSupervisor implements AutoCloseable {
     options.put("stateLimitMb", limits.stateLimitMb());
     runMeta.set("options", options);
     runMeta.set("credentials", credentials);
-    String inputState = request.inputState() == null ? "{}" : request.inputState();
     long stepTimeoutMs = plan.path("options").path("timeout").asLong(options.path("stepTimeoutMs").asLong(0));
     emitter.secrets(SecretScrubber.of(runMeta));
-    return supervise(runMeta, inputState, plan, stepTimeoutMs, limits, emitter);
+    return supervise(runMeta, request, plan, stepTimeoutMs, emitter);
   }
 
-  private RunOutcome supervise(ObjectNode runMeta, String inputState, ObjectNode plan,
-      long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+  private RunOutcome supervise(ObjectNode runMeta, RunRequest request, ObjectNode plan,
+      long stepTimeoutMs, RunEmitter emitter) {
+    RunLimits limits = request.limits();
     List<Path> adaptorFolders = AdaptorPreloads.of(plan, repoDir);
     LaunchedProcess launched;
     try {
@@ -170,7 +170,7 @@ public final class RunSupervisor implements AutoCloseable {
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
-    RunOutcome outcome = supervise(launched, runMeta, inputState, plan, adaptorFolders, stepTimeoutMs, limits, emitter);
+    RunOutcome outcome = supervise(launched, runMeta, request, plan, adaptorFolders, stepTimeoutMs, emitter);
     if (outcome != null) {
       return outcome;
     }
@@ -181,7 +181,7 @@ public final class RunSupervisor implements AutoCloseable {
     } catch (IOException e) {
       return emitter.fail(RunFailure.execution("Could not start the run process: " + e.getMessage()), 0);
     }
-    return supervise(launched, runMeta, inputState, plan, adaptorFolders, stepTimeoutMs, limits, emitter);
+    return supervise(launched, runMeta, request, plan, adaptorFolders, stepTimeoutMs, emitter);
   }
 
   /**
@@ -190,8 +190,9 @@ public final class RunSupervisor implements AutoCloseable {
    * process to prepare for another run afterwards ({@code recycle}, with this run's adaptors to
    * import) unless the pool is off or the process has served its share.
    */
-  private RunOutcome supervise(LaunchedProcess launched, ObjectNode runMeta, String inputState,
-      ObjectNode plan, List<Path> adaptorFolders, long stepTimeoutMs, RunLimits limits, RunEmitter emitter) {
+  private RunOutcome supervise(LaunchedProcess launched, ObjectNode runMeta, RunRequest request,
+      ObjectNode plan, List<Path> adaptorFolders, long stepTimeoutMs, RunEmitter emitter) {
+    RunLimits limits = request.limits();
     Map<String, String> stepNames = Plans.stepNames(plan);
     Process process = launched.process();
     StderrTail stderr = launched.stderr();
@@ -202,7 +203,7 @@ public final class RunSupervisor implements AutoCloseable {
     } else {
       runMeta.remove("recycle");
     }
-    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), inputState);
+    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), request.input());
     RunTracker tracker = new RunTracker(process);
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
@@ -217,7 +218,7 @@ public final class RunSupervisor implements AutoCloseable {
       FrameStream frames = new FrameStream(stepNames, limits, tracker, rss, stepTimer, emitter);
       try {
         Frame frame;
-        while (!emitter.ended() && (frame = launched.frames().read(limits.maxKeptBodyBytes())) != null) {
+        while (!emitter.ended() && (frame = launched.frames().read(limits.maxKeptBodyBytes(), request.spillDir())) != null) {
           if (FrameType.READY.equals(frame.type()) && tracker.phase() == RunPhase.STARTUP) {
             tracker.phase(RunPhase.COMPILE);
             // on its own thread: a big plan must not stop the frames the process sends meanwhile

@@ -4,11 +4,16 @@ import static dev.kiln.engine.RecordingListener.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.runtime.protocol.Body;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every way a run can end, each in a real run process; after each, the next run on the same
@@ -179,6 +184,31 @@ class RunSupervisorIntegrationTest {
         RunLimits.ofMemory(200, 60_000), listener);
 
     assertFailure(outcome, listener, "StateTooLargeError", "kill", "State exceeds the limit of 50mb");
+  }
+
+  /**
+   * Large states go from the pipe to files in the spill folder, the input state from a file to the
+   * process; the final state, the same bytes as the last step's output, is that step's file.
+   */
+  @Test
+  void largeStatesAreFilesAndTheFinalStateSharesTheLastStepsFile(@TempDir Path spill) throws Exception {
+    Path input = spill.resolve("input.json");
+    Files.writeString(input, "{\"data\":{\"big\":\"" + "é".repeat(400_000) + "\"}}");
+    RecordingListener listener = new RecordingListener();
+    RunOutcome outcome = TestPlans.supervisor().run(new RunRequest(
+        TestPlans.oneStep("export default [s => ({ data: { n: s.data.big.length, copy: s.data.big + '!' } })];"),
+        Body.inFile(input), RunLimits.defaults(), null, null, spill.resolve("bodies")), listener);
+
+    assertThat(outcome.completed()).as("%s", outcome.failure()).isTrue();
+    Body step = listener.ofType(RunEvent.STEP_COMPLETE).get(0).body();
+    assertThat(step.file()).hasParent(spill.resolve("bodies"));
+    assertThat(outcome.finalBody()).isSameAs(listener.last().body());
+    assertThat(outcome.finalBody().file()).isEqualTo(step.file());
+    assertThat(json(outcome.finalState()).path("data").path("n").asInt()).isEqualTo(400_000);
+    assertThat(json(outcome.finalState()).path("data").path("copy").asText()).isEqualTo("é".repeat(400_000) + "!");
+    try (Stream<Path> files = Files.list(spill.resolve("bodies"))) {
+      assertThat(files).as("one file for the step's output and the final state").hasSize(1);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.lightning.phoenix.Reply;
+import dev.kiln.lightning.protocol.LightningJson;
 import dev.kiln.lightning.protocol.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -264,8 +265,29 @@ final class EventOutbox {
     }
   }
 
+  /** The payload's first 500 characters of JSON; a large state in it is not read further. */
   private static String abbreviated(ObjectNode payload) {
-    String text = payload.toString();
-    return text.length() <= 500 ? text : text.substring(0, 500) + "…";
+    StringBuilder text = new StringBuilder();
+    java.io.Writer upTo500 = new java.io.Writer() {
+      @Override
+      public void write(char[] chars, int offset, int length) throws java.io.IOException {
+        text.append(chars, offset, Math.min(length, 501 - text.length()));
+        if (text.length() > 500) {
+          throw new java.io.EOFException("abbreviated");
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    try {
+      LightningJson.mapper().writeValue(upTo500, payload);
+    } catch (java.io.IOException e) {
+      // cut at 500 characters
+    }
+    return text.length() <= 500 ? text.toString() : text.substring(0, 500) + "…";
   }
 }

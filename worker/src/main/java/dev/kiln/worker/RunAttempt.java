@@ -12,7 +12,12 @@ import dev.kiln.lightning.phoenix.Reply;
 import dev.kiln.lightning.plan.RunOptions;
 import dev.kiln.lightning.protocol.Events;
 import dev.kiln.lightning.protocol.LightningJson;
+import dev.kiln.runtime.protocol.Body;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,18 +123,28 @@ final class RunAttempt implements Runnable {
         : topic.push(Events.FETCH_DATACLIP, idPayload(prepared.dataclipId()));
     Map<String, CompletableFuture<Reply>> credentials = fetchCredentials(prepared.plan());
 
-    String input = "{}";
+    Body input = null;
     if (dataclip != null) {
       Reply reply = dataclip.join();
-      String text = reply.isOk() ? reply.responseText() : null;
-      String problem = reply.isOk() ? jsonProblem(text) : reply.describe(Events.FETCH_DATACLIP);
+      Body body = null;
+      String problem;
+      if (!reply.isOk()) {
+        problem = reply.describe(Events.FETCH_DATACLIP);
+      } else {
+        try {
+          body = inputBody(reply);
+          problem = jsonProblem(body);
+        } catch (IOException e) {
+          problem = "cannot keep the dataclip in " + journal.bodyDir() + ": " + e.getMessage();
+        }
+      }
       if (problem != null) {
         translator.failRun(new ExitReason("exception", "DataClipError",
             "Failed to load dataclip " + prepared.dataclipId() + ": " + problem));
         awaitDelivery(outbox);
         return;
       }
-      input = "null".equals(text.strip()) ? "{}" : text;
+      input = body.file() == null && "null".equals(body.text().strip()) ? null : body;
     }
     CredentialResolver resolver = id -> {
       Reply reply = credentials.get(id).join();
@@ -140,7 +155,8 @@ final class RunAttempt implements Runnable {
           ? JsonNodeFactory.instance.objectNode() : reply.response();
     };
     RunOutcome outcome = supervisor.run(
-        new RunRequest(prepared.plan(), input, options.limits(), options.runtimeOptions(), resolver), translator);
+        new RunRequest(prepared.plan(), input, options.limits(), options.runtimeOptions(), resolver, journal.bodyDir()),
+        translator);
     metrics.runProcessPeakMemory(outcome.peakRssMb());
     translator.failRun(new ExitReason("exception", "ExecutionError", "The engine ended the run without an outcome"));
     awaitDelivery(outbox);
@@ -180,9 +196,23 @@ final class RunAttempt implements Runnable {
     return JsonNodeFactory.instance.objectNode().put("id", id);
   }
 
-  /** Null when the text is JSON, else why not. */
-  private static String jsonProblem(String text) {
-    try (JsonParser parser = LightningJson.mapper().createParser(text)) {
+  /**
+   * The input dataclip: a large binary reply is already a file (the socket wrote it as it came),
+   * moved into the run's body folder so that it goes with the run; the others are in memory.
+   */
+  private Body inputBody(Reply reply) throws IOException {
+    if (reply.bodyFile() == null) {
+      return Body.ofText(reply.responseText());
+    }
+    Files.createDirectories(journal.bodyDir());
+    Path file = Files.move(reply.bodyFile(), journal.bodyDir().resolve("input-" + reply.bodyFile().getFileName()),
+        StandardCopyOption.REPLACE_EXISTING);
+    return Body.inFile(file);
+  }
+
+  /** Null when the body is one JSON value, else why not; read as a stream of tokens, never held. */
+  private static String jsonProblem(Body body) {
+    try (InputStream in = body.open(); JsonParser parser = LightningJson.mapper().createParser(in)) {
       if (parser.nextToken() == null) {
         return "the dataclip is empty";
       }

@@ -1,5 +1,7 @@
 package dev.kiln.worker;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.kiln.engine.RunEvent;
 import dev.kiln.engine.RunListener;
+import dev.kiln.lightning.protocol.StreamedJson;
 import dev.kiln.lightning.protocol.Timestamps;
+import dev.kiln.runtime.protocol.Body;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,12 +30,16 @@ import java.util.function.Consumer;
  * {@code run:start}, {@code step:start}, {@code run:log}, {@code step:complete}, {@code run:complete},
  * with the worker-minted UUIDs, microsecond timestamps, dataclip bookkeeping (§4.6), payload and
  * log limits (§6) and reasons per step and per run (§5). States travel as the JSON text the run
- * process produced: the translator embeds them without parsing them.
+ * process produced: the translator embeds them without parsing them. A large state is a file
+ * (the engine spilled it): the payload refers to it ({@link StreamedJson}) and the socket writes it
+ * from there, so no copy of it is held; {@code final_state} refers to the same file as the last
+ * step's output when the engine found them equal.
  */
 final class RunEventTranslator implements RunListener {
   static final String DATACLIP_TOO_LARGE = "DATACLIP_TOO_LARGE";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Body EMPTY_STATE = Body.ofText("{}");
 
   private final String runId;
   private final RunSettings options;
@@ -101,7 +111,7 @@ final class RunEventTranslator implements RunListener {
       case RunEvent.STEP_START -> stepStarted(event.meta());
       case RunEvent.LOG -> log(event.meta());
       case RunEvent.STEP_COMPLETE, RunEvent.STEP_ERROR -> stepEnded(event);
-      case RunEvent.WORKFLOW_COMPLETE -> workflowCompleted(event.state());
+      case RunEvent.WORKFLOW_COMPLETE -> workflowCompleted(event.body());
       case RunEvent.WORKFLOW_ERROR -> failRun(ExitReason.ofError(event.meta()));
       default -> { } // compile and autoinstall progress: not sent to Lightning
     }
@@ -225,9 +235,9 @@ final class RunEventTranslator implements RunListener {
         : ExitReason.SUCCESS;
     reasons.put(jobId, reason);
 
-    String state = event.state() == null ? "{}" : event.state();
+    Body state = event.body() == null ? EMPTY_STATE : event.body();
     // redacted: the engine did not keep a state over the payload limit (RunSettings.limits)
-    boolean tooLarge = meta.path("redacted").asBoolean(false) || options.stateTooLarge(RunSettings.utf8Length(state));
+    boolean tooLarge = meta.path("redacted").asBoolean(false) || options.stateTooLarge(state.length());
     if (tooLarge) {
       statusLog("R/T", "Dataclip exceeds payload limit: output will not be sent back to the app.", stepId);
     }
@@ -241,7 +251,11 @@ final class RunEventTranslator implements RunListener {
       dataclipId = UUID.randomUUID().toString();
       payload.put("output_dataclip_id", dataclipId);
       if (options.outputDataclips()) {
-        payload.put("output_dataclip", state);
+        if (state.file() == null) {
+          payload.put("output_dataclip", state.text());
+        } else {
+          payload.putPOJO("output_dataclip", StreamedJson.string(state.file(), state.length()));
+        }
       }
     }
     reason.writeTo(payload);
@@ -274,31 +288,45 @@ final class RunEventTranslator implements RunListener {
     out.accept(new OutgoingEvent(OutgoingEvent.STEP_COMPLETE, payload));
   }
 
-  /** {@code state.webhookResponse} when truthy; the state is parsed only when it mentions it. */
-  private static JsonNode webhookResponse(String state) {
-    if (!state.contains("\"webhookResponse\"")) {
-      return null;
-    }
-    try {
-      JsonNode value = JSON.readTree(state).get("webhookResponse");
+  /**
+   * {@code state.webhookResponse} when truthy. The state is read as a stream of tokens, skipping
+   * every other top-level field: only that field's value is ever built in memory.
+   */
+  private static JsonNode webhookResponse(Body state) {
+    try (InputStream in = state.open(); JsonParser parser = JSON.createParser(in)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonNode value = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = "webhookResponse".equals(parser.currentName());
+        parser.nextToken();
+        if (wanted) {
+          value = JSON.readTree(parser);
+        } else {
+          parser.skipChildren();
+        }
+      }
       boolean falsy = value == null || value.isNull() || (value.isBoolean() && !value.asBoolean())
           || (value.isNumber() && value.asDouble() == 0) || (value.isTextual() && value.asText().isEmpty());
       return falsy ? null : value;
-    } catch (Exception e) {
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  private void workflowCompleted(String finalState) {
+  private void workflowCompleted(Body finalState) {
     ExitReason reason = runReason();
     finalReasonLogs(reason);
     ObjectNode payload = reason.writeTo(NODES.objectNode());
     payload.put("timestamp", Timestamps.micros(Instant.now()));
-    if (finalState != null && finalState.startsWith("{")) {
-      if (options.stateTooLarge(RunSettings.utf8Length(finalState))) {
+    if (finalState != null && finalState.startsWith('{')) {
+      if (options.stateTooLarge(finalState.length())) {
         payload.putObject("final_state").put("data", "[REDACTED]");
+      } else if (finalState.file() == null) {
+        payload.putRawValue("final_state", new RawValue(finalState.text()));
       } else {
-        payload.putRawValue("final_state", new RawValue(finalState));
+        payload.putPOJO("final_state", StreamedJson.raw(finalState.file(), finalState.length()));
       }
     }
     if (leafCount == 1 && leafDataclipIds.size() == 1) {

@@ -3,7 +3,9 @@ package dev.kiln.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import dev.kiln.lightning.protocol.LightningJson;
+import dev.kiln.lightning.protocol.StreamedJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,12 @@ import java.util.stream.Stream;
  * Lines are written with one {@code write} each, so a killed worker leaves at most a torn last
  * line, which loading skips. The file is deleted once {@code run:complete} was acknowledged.
  *
+ * <p>Large states ({@link StreamedJson} values: {@code output_dataclip}, {@code final_state}) are
+ * files in the run's body folder ({@link #bodyDir()}, {@code <run>.bodies} beside the journal,
+ * where the engine spills them): an event's line refers to them by name ({@code "bodies":
+ * {"output_dataclip": {"file", "length", "as"}}}) instead of holding a copy, and reading the
+ * event back puts the reference into its payload again. The folder is deleted with the journal.
+ *
  * <p>Durability: a killed worker loses nothing (the lines are in the OS's page cache). Against a
  * machine crash, the file is forced to disk ({@code fsync}) when it is created (with its folder,
  * so the run is known after a reboot) and after every event that is not a log line; log lines and
@@ -37,6 +46,9 @@ import java.util.stream.Stream;
  */
 final class RunJournal implements AutoCloseable {
   private static final String SUFFIX = ".journal";
+  private static final String BODIES_SUFFIX = ".bodies";
+  /** The payload fields that may hold a large state. */
+  private static final List<String> BODY_FIELDS = List.of("output_dataclip", "final_state");
 
   /** A journalled event. */
   record Entry(long seq, OutgoingEvent event) {}
@@ -72,6 +84,7 @@ final class RunJournal implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(fileName(runId));
+      deleteBodies(file); // a previous attempt's, if any
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
       RunJournal journal = new RunJournal(file, runId, runToken, channel, List.of(), List.of(), Map.of(), false, 1);
@@ -127,7 +140,7 @@ final class RunJournal implements AutoCloseable {
       long seq = node.path("seq").asLong();
       maxSeq = Math.max(maxSeq, seq);
       String event = node.path("event").asText();
-      ObjectNode payload = (ObjectNode) node.get("payload");
+      ObjectNode payload = withBodies(node, file);
       unacked.put(seq, new Entry(seq, new OutgoingEvent(event, payload)));
       switch (event) {
         case OutgoingEvent.STEP_START -> openSteps.put(payload.path("step_id").asText(), payload);
@@ -180,7 +193,23 @@ final class RunJournal implements AutoCloseable {
   synchronized Written appendAt(OutgoingEvent event) {
     long seq = nextSeq++;
     ObjectNode line = JsonNodeFactory.instance.objectNode().put("seq", seq).put("event", event.event());
-    line.set("payload", event.payload());
+    ObjectNode payload = event.payload();
+    ObjectNode bodies = null;
+    for (String field : BODY_FIELDS) {
+      if (payload.get(field) instanceof POJONode pojo && pojo.getPojo() instanceof StreamedJson body) {
+        if (bodies == null) {
+          bodies = JsonNodeFactory.instance.objectNode();
+          payload = payload.deepCopy();
+        }
+        payload.remove(field);
+        bodies.putObject(field).put("file", bodyDir().relativize(body.file()).toString())
+            .put("length", body.length()).put("as", body.asString() ? "string" : "raw");
+      }
+    }
+    line.set("payload", payload);
+    if (bodies != null) {
+      line.set("bodies", bodies);
+    }
     try {
       long offset = channel.size();
       int length = write(line, !event.isLog());
@@ -201,11 +230,34 @@ final class RunJournal implements AutoCloseable {
         }
       }
       JsonNode line = LightningJson.mapper().readTree(buffer.array());
-      return new OutgoingEvent(line.path("event").asText(), (ObjectNode) line.get("payload"));
+      return new OutgoingEvent(line.path("event").asText(), withBodies(line, file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read event " + written.seq() + " of run " + runId + " back from "
           + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The folder for this run's large states: the engine's spill folder, deleted with the journal. */
+  Path bodyDir() {
+    return bodyDir(file);
+  }
+
+  private static Path bodyDir(Path journalFile) {
+    String name = journalFile.getFileName().toString();
+    return journalFile.resolveSibling(name.substring(0, name.length() - SUFFIX.length()) + BODIES_SUFFIX);
+  }
+
+  /** A journalled event's payload with its large states referred to again ({@link StreamedJson}). */
+  private static ObjectNode withBodies(JsonNode line, Path journalFile) {
+    ObjectNode payload = (ObjectNode) line.get("payload");
+    line.path("bodies").properties().forEach(ref -> {
+      JsonNode body = ref.getValue();
+      Path file = bodyDir(journalFile).resolve(body.path("file").asText());
+      long length = body.path("length").asLong();
+      payload.putPOJO(ref.getKey(), "string".equals(body.path("as").asText())
+          ? StreamedJson.string(file, length) : StreamedJson.raw(file, length));
+    });
+    return payload;
   }
 
   /** Lightning answered the event: delivered, or rejected with {@code rejected} (null when accepted). */
@@ -222,8 +274,21 @@ final class RunJournal implements AutoCloseable {
     close();
     try {
       Files.deleteIfExists(file);
+      deleteBodies(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteBodies(Path journalFile) throws IOException {
+    Path dir = bodyDir(journalFile);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

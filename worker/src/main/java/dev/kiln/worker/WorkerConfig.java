@@ -64,6 +64,14 @@ public record WorkerConfig(
     return dataDir.resolve("runs");
   }
 
+  /**
+   * Large {@code fetch:dataclip} replies as they arrive, before their run takes them into its own
+   * body folder; emptied at start (what is left there belonged to no run).
+   */
+  Path incomingDir() {
+    return dataDir.resolve("incoming");
+  }
+
   long messageTimeoutMs() {
     return Math.round(messageTimeoutSeconds * 1000);
   }

@@ -17,6 +17,8 @@ import dev.kiln.lightning.token.TokenException;
 import dev.kiln.lightning.token.WorkerToken;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +88,8 @@ public final class WorkerService {
     params.put("api_version", API_VERSION);
     params.put("worker_version", version);
     this.socket = new PhoenixSocket(URI.create(config.lightningUrl()),
-        SocketOptions.defaults(params).withDefaultPushTimeout(Duration.ofMillis(config.messageTimeoutMs())));
+        SocketOptions.defaults(params).withDefaultPushTimeout(Duration.ofMillis(config.messageTimeoutMs()))
+            .withSpillDir(config.incomingDir()));
     Map<String, Integer> queues = new LinkedHashMap<>();
     config.workloops().forEach(w -> queues.merge(w.queueKey(), w.capacity(), Integer::sum));
     this.queueJoin = new QueueJoin(config.capacity(), queues);
@@ -110,7 +113,8 @@ public final class WorkerService {
   static WorkerService start(WorkerConfig config, RunSupervisor supervisor, RunAttempt.PlanPreparer preparer)
       throws IOException {
     try {
-      java.nio.file.Files.createDirectories(config.journalDir());
+      Files.createDirectories(config.journalDir());
+      emptyIncoming(config.incomingDir());
     } catch (IOException e) {
       throw new IOException("cannot create the worker's data folder " + config.journalDir()
           + ": set --data-dir / WORKER_DATA_DIR to a writable folder (" + e + ")", e);
@@ -119,6 +123,16 @@ public final class WorkerService {
     service.connect();
     service.recovered = new RestartRecovery(config, service::runTopic, service.metrics::eventResent).start();
     return service;
+  }
+
+  private static void emptyIncoming(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   private void connect() {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import dev.kiln.lightning.phoenix.Reply;
+import dev.kiln.lightning.protocol.LightningJson;
+import dev.kiln.lightning.protocol.StreamedJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -188,6 +191,41 @@ class EventOutboxTest {
     assertThat(complete.payload()).isEqualTo(big);
     complete.reply().complete(ok());
     assertThat(next().event()).isEqualTo("run:log");
+  }
+
+  /**
+   * A large state is a file in the run's body folder: the journal line refers to it (no copy), a
+   * reloaded journal sends the same reference, and deleting the journal deletes the folder.
+   */
+  @Test
+  void largeStatesAreJournalledByReferenceAndDeletedWithTheJournal() throws Exception {
+    RunJournal journal = RunJournal.create(dir, "r", "token");
+    Files.createDirectories(journal.bodyDir());
+    Path state = journal.bodyDir().resolve("step-complete-1.json");
+    String text = "{\"data\":\"" + "é".repeat(300_000) + "\"}";
+    Files.writeString(state, text);
+    ObjectNode step = JsonNodeFactory.instance.objectNode().put("step_id", "s1");
+    step.putPOJO("output_dataclip", StreamedJson.string(state, Files.size(state)));
+    ObjectNode complete = ExitReason.SUCCESS.writeTo(JsonNodeFactory.instance.objectNode());
+    complete.putPOJO("final_state", StreamedJson.raw(state, Files.size(state)));
+    journal.append(new OutgoingEvent(OutgoingEvent.STEP_COMPLETE, step));
+    journal.append(new OutgoingEvent(OutgoingEvent.RUN_COMPLETE, complete));
+    journal.close();
+    assertThat(Files.size(dir.resolve("r.journal"))).as("the journal holds no copy of the state").isLessThan(1_000);
+
+    RunJournal reloaded = RunJournal.load(dir.resolve("r.journal"));
+    EventOutbox outbox = new EventOutbox("r", this::channel, reloaded, false, 10, 50, resends::incrementAndGet);
+    Push resent = next();
+    assertThat(resent.payload().get("output_dataclip")).isInstanceOf(POJONode.class);
+    assertThat(LightningJson.parse(LightningJson.write(resent.payload())).path("output_dataclip").asText()).isEqualTo(text);
+    resent.reply().complete(ok());
+    Push last = next();
+    assertThat(LightningJson.parse(LightningJson.write(last.payload())).path("final_state").path("data").asText())
+        .isEqualTo("é".repeat(300_000));
+    last.reply().complete(ok());
+    assertThat(outbox.completed().get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(dir.resolve("r.journal")).doesNotExist();
+    assertThat(reloaded.bodyDir()).doesNotExist();
   }
 
   @Test

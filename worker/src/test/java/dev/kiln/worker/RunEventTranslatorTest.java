@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.RunEvent;
 import dev.kiln.lightning.plan.RunOptions;
+import dev.kiln.runtime.protocol.Body;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class RunEventTranslatorTest {
   }
 
   private static RunEvent event(String type, String meta, String state) throws Exception {
-    return new RunEvent(type, (ObjectNode) JSON.readTree(meta), state);
+    return new RunEvent(type, (ObjectNode) JSON.readTree(meta), state == null ? null : Body.ofText(state));
   }
 
   private JsonNode payload(String event, int index) {
@@ -180,5 +181,47 @@ class RunEventTranslatorTest {
     t.onEvent(event(RunEvent.LOG, "{\"level\":\"info\",\"name\":\"JOB\",\"message\":\"later\",\"time\":\"1732838400200000000\"}", null));
     assertThat(List.of(0, 1, 2, 3).stream().map(i -> payload("run:log", i).path("timestamp").asText()).toList())
         .containsExactly("1732838400123456", "1732838400123457", "1732838400123458", "1732838400200000");
+  }
+
+  /** A state in a file stays there: the payloads refer to it, and final_state shares the step's file. */
+  @Test
+  void statesInFilesAreReferredToNotCopied(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    RunEventTranslator t = translator(RunOptions.NONE);
+    Path file = dir.resolve("state.json");
+    String text = "{\"data\":{\"x\":\"" + "y".repeat(300_000) + "\"},\"webhookResponse\":{\"status\":202}}";
+    java.nio.file.Files.writeString(file, text);
+    Body state = Body.inFile(file);
+    t.onEvent(event(RunEvent.STEP_START, "{\"stepId\":\"a\"}", null));
+    t.onEvent(new RunEvent(RunEvent.STEP_COMPLETE, (ObjectNode) JSON.readTree("{\"stepId\":\"a\",\"next\":[]}"), state));
+    t.onEvent(new RunEvent(RunEvent.WORKFLOW_COMPLETE, JSON.createObjectNode(), state));
+
+    JsonNode step = payload("step:complete", 0);
+    assertThat(step.get("output_dataclip").isPojo()).isTrue();
+    assertThat(((com.fasterxml.jackson.databind.node.POJONode) step.get("output_dataclip")).getPojo())
+        .isInstanceOfSatisfying(dev.kiln.lightning.protocol.StreamedJson.class, s -> {
+          assertThat(s.file()).isEqualTo(file);
+          assertThat(s.asString()).isTrue();
+        });
+    assertThat(step.path("webhook_response").path("status").asInt()).isEqualTo(202);
+    JsonNode complete = payload("run:complete", 0);
+    assertThat(((com.fasterxml.jackson.databind.node.POJONode) complete.get("final_state")).getPojo())
+        .isInstanceOfSatisfying(dev.kiln.lightning.protocol.StreamedJson.class, s -> {
+          assertThat(s.file()).isEqualTo(file);
+          assertThat(s.asString()).isFalse();
+        });
+  }
+
+  @Test
+  void aStateInAFileOverThePayloadLimitIsWithheldFromItsSize(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    RunEventTranslator t = translator(new RunOptions(null, null, 1.0, null, null, null, null));
+    Path file = dir.resolve("state.json");
+    java.nio.file.Files.writeString(file, "{\"data\":\"" + "y".repeat(1_100_000) + "\"}");
+    t.onEvent(event(RunEvent.STEP_START, "{\"stepId\":\"a\"}", null));
+    t.onEvent(new RunEvent(RunEvent.STEP_COMPLETE, (ObjectNode) JSON.readTree("{\"stepId\":\"a\",\"next\":[]}"),
+        Body.inFile(file)));
+    t.onEvent(new RunEvent(RunEvent.WORKFLOW_COMPLETE, JSON.createObjectNode(), Body.inFile(file)));
+    assertThat(payload("step:complete", 0).path("output_dataclip_error").asText()).isEqualTo("DATACLIP_TOO_LARGE");
+    assertThat(payload("step:complete", 0).has("output_dataclip")).isFalse();
+    assertThat(payload("run:complete", 0).path("final_state").toString()).isEqualTo("{\"data\":\"[REDACTED]\"}");
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.lightning.phoenix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.nio.file.Path;
 
 /**
  * One Phoenix V2 message: {@code [join_ref, ref, topic, event, payload]}.
@@ -14,24 +15,41 @@ import com.fasterxml.jackson.databind.node.NullNode;
  *     reply frame it is {@code {"status": <status>}}
  * @param binaryBody the raw body of a binary frame (a reply's response, or a push's data), else
  *     null
+ * @param bodyFile the file a large binary reply's body was written to as it arrived (then {@code
+ *     binaryBody} is null; the file belongs to whoever takes the reply), else null
  */
 public record Frame(
-    String joinRef, String ref, String topic, String event, JsonNode payload, byte[] binaryBody) {
+    String joinRef, String ref, String topic, String event, JsonNode payload, byte[] binaryBody, Path bodyFile) {
   public Frame {
     payload = payload == null ? NullNode.instance : payload;
   }
 
+  public Frame(String joinRef, String ref, String topic, String event, JsonNode payload, byte[] binaryBody) {
+    this(joinRef, ref, topic, event, payload, binaryBody, null);
+  }
+
   public Frame(String joinRef, String ref, String topic, String event, JsonNode payload) {
-    this(joinRef, ref, topic, event, payload, null);
+    this(joinRef, ref, topic, event, payload, null, null);
+  }
+
+  /** Deletes the body file of a frame nobody takes (a stray or late reply), if it has one. */
+  void discardBody() {
+    if (bodyFile != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(bodyFile);
+      } catch (java.io.IOException e) {
+        // the worker empties its spill folder at start
+      }
+    }
   }
 
   public boolean isBinary() {
-    return binaryBody != null;
+    return binaryBody != null || bodyFile != null;
   }
 
   @Override
   public String toString() {
-    String body = isBinary() ? "<" + binaryBody.length + " bytes>" : "";
+    String body = binaryBody != null ? "<" + binaryBody.length + " bytes>" : bodyFile != null ? "<" + bodyFile + ">" : "";
     return "[" + joinRef + ", " + ref + ", " + topic + ", " + event + ", " + payload + body + "]";
   }
 }

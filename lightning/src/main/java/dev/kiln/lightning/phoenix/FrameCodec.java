@@ -10,6 +10,7 @@ import dev.kiln.lightning.protocol.LightningJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -35,6 +36,17 @@ public final class FrameCodec {
    */
   public static String encode(String joinRef, String ref, String topic, String event, Object payload) {
     StringWriter out = new StringWriter();
+    try {
+      encodeTo(out, joinRef, ref, topic, event, payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode the payload of " + event + " on " + topic, e);
+    }
+    return out.toString();
+  }
+
+  /** As {@link #encode}, written into {@code out} (the socket's partial frames for a large payload). */
+  static void encodeTo(Writer out, String joinRef, String ref, String topic, String event, Object payload)
+      throws IOException {
     try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
       gen.writeStartArray();
       gen.writeString(joinRef);
@@ -48,15 +60,7 @@ public final class FrameCodec {
         MAPPER.writeValue(gen, payload);
       }
       gen.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode the payload of " + event + " on " + topic, e);
     }
-    return out.toString();
-  }
-
-  /** The payload as JSON text, as {@link #encode} would write it. */
-  static String payloadJson(Object payload) {
-    return payload == null ? "{}" : LightningJson.write(payload);
   }
 
   /** A text frame around a payload that is already JSON text (serialised off the event loop). */
@@ -64,25 +68,6 @@ public final class FrameCodec {
     String head = encode(joinRef, ref, topic, event, null);
     // head ends with ",{}]": replace the placeholder payload
     return head.substring(0, head.length() - 3) + payloadJson + "]";
-  }
-
-  /** The UTF-8 length of {@code text} without encoding it. */
-  static long utf8Length(String text) {
-    long bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   /** A server reply text frame: {@code [join_ref, ref, topic, "phx_reply", {status, response}]}. */
@@ -156,6 +141,22 @@ public final class FrameCodec {
     } catch (java.nio.BufferUnderflowException e) {
       throw new FrameException("binary frame is shorter than its header says", e);
     }
+  }
+
+  /**
+   * The length of a binary reply frame's header (kind 1: everything before the body), when
+   * {@code prefix} (the frame's first {@code size} bytes) holds all of it; -1 for another kind
+   * or a header not complete yet.
+   */
+  static int replyHeaderLength(byte[] prefix, int size) {
+    if (size < 5 || prefix[0] != KIND_REPLY) {
+      return -1;
+    }
+    int length = 5;
+    for (int i = 1; i < 5; i++) {
+      length += Byte.toUnsignedInt(prefix[i]);
+    }
+    return length <= size ? length : -1;
   }
 
   /** A binary reply frame (kind 1), as Phoenix encodes {@code {:reply, {:ok, {:binary, body}}}}. */

@@ -111,13 +111,14 @@ public final class PhoenixChannel {
   /**
    * Sends {@code event} with {@code payload} (any Jackson-writable value; null = {@code {}}); call
    * {@link #join} first (a push on a channel that is closed, leaving or never joined ends {@code
-   * DISCONNECTED} at once). The payload is serialised on the calling thread; a frame larger than {@link
+   * DISCONNECTED} at once). The payload is serialised on the calling thread (a large one only counted,
+   * and streamed into the socket when sent: {@link EncodedPayload}); a frame larger than {@link
    * SocketOptions#maxOutboundFrameBytes()} is not sent (Lightning would drop the whole socket) and
    * the push ends {@code ERROR} with a message saying so.
    */
   public CompletableFuture<Reply> push(String event, Object payload, Duration timeout) {
-    Push push = new Push(event, FrameCodec.payloadJson(payload));
-    long frameBytes = FrameCodec.utf8Length(push.payloadJson) + FRAME_OVERHEAD_BYTES + topic.length() + event.length();
+    Push push = new Push(event, EncodedPayload.of(payload));
+    long frameBytes = push.payload.utf8Length() + FRAME_OVERHEAD_BYTES + topic.length() + event.length();
     if (frameBytes > socket.options().maxOutboundFrameBytes()) {
       push.result.complete(Reply.error(com.fasterxml.jackson.databind.node.TextNode.valueOf(
           "the " + event + " frame would be " + frameBytes + " bytes, over the server's limit of "
@@ -194,6 +195,7 @@ public final class PhoenixChannel {
 
   void received(Frame frame) {
     if (frame.joinRef() != null && !frame.joinRef().equals(joinRef)) {
+      frame.discardBody();
       return; // a message for an earlier join of this topic
     }
     String event = frame.event();
@@ -201,8 +203,13 @@ public final class PhoenixChannel {
       String ref = frame.ref() != null && !frame.ref().isEmpty()
           ? frame.ref()
           : event.substring("chan_reply_".length());
-      replied(ref, Reply.fromFrame(frame));
-    } else if ("phx_error".equals(event)) {
+      if (!replied(ref, Reply.fromFrame(frame))) {
+        frame.discardBody(); // only a push's reply hands its body file on
+      }
+      return;
+    }
+    frame.discardBody();
+    if ("phx_error".equals(event)) {
       serverError();
     } else if ("phx_close".equals(event)) {
       closeLocally("channel " + topic + " closed by the server");
@@ -243,7 +250,8 @@ public final class PhoenixChannel {
     scheduleRejoin();
   }
 
-  private void replied(String ref, Reply reply) {
+  /** Hands the reply to its join, leave or push; true when it went to a push. */
+  private boolean replied(String ref, Reply reply) {
     if (ref.equals(joinRef) && state == ChannelState.JOINING) {
       cancel(joinTimer);
       if (reply.isOk()) {
@@ -260,16 +268,18 @@ public final class PhoenixChannel {
         completeFirstJoin(reply);
         scheduleRejoin();
       }
-      return;
+      return false;
     }
     if (leaves.containsKey(ref)) {
       finishLeave(ref, reply);
-      return;
+      return false;
     }
     Push push = inFlight.remove(ref);
     if (push != null) {
       complete(push, reply);
+      return true;
     }
+    return false;
   }
 
   private void serverError() {
@@ -304,7 +314,14 @@ public final class PhoenixChannel {
   private void sendPush(Push push) {
     push.ref = socket.makeRef();
     inFlight.put(push.ref, push);
-    socket.send(FrameCodec.encodeWithPayloadJson(joinRef, push.ref, topic, push.event, push.payloadJson));
+    if (push.payload.isStreamed()) {
+      String join = joinRef;
+      String ref = push.ref;
+      Object payload = push.payload.streamed();
+      socket.sendStreamed(out -> FrameCodec.encodeTo(out, join, ref, topic, push.event, payload));
+    } else {
+      socket.send(FrameCodec.encodeWithPayloadJson(joinRef, push.ref, topic, push.event, push.payload.json()));
+    }
   }
 
   private void timedOut(Push push) {
@@ -370,14 +387,14 @@ public final class PhoenixChannel {
 
   private static final class Push {
     final String event;
-    final String payloadJson;
+    final EncodedPayload payload;
     final CompletableFuture<Reply> result = new CompletableFuture<>();
     String ref;
     ScheduledFuture<?> timer;
 
-    Push(String event, String payloadJson) {
+    Push(String event, EncodedPayload payload) {
       this.event = event;
-      this.payloadJson = payloadJson;
+      this.payload = payload;
     }
   }
 }

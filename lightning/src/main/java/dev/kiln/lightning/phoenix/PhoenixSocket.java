@@ -1,16 +1,21 @@
 package dev.kiln.lightning.phoenix;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -29,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nothing sleeps); public methods hand work to it and are safe from any thread. Futures,
  * channel handlers and {@link ConnectionListener}s run on a second, single dispatch thread, in
  * order: keep them short and never block there on another reply.
+ *
+ * <p>Memory: messages go out one at a time; a large payload is written straight into the socket as
+ * partial text frames ({@link PartialTextSender}) on a thread of its own while the next message
+ * waits. A binary reply over {@link SocketOptions#SPILL_THRESHOLD_BYTES} is written to a file in
+ * {@link SocketOptions#spillDir()} as its partial frames arrive ({@link Reply#bodyFile()}).
  */
 public final class PhoenixSocket implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PhoenixSocket.class.getName());
@@ -44,7 +54,8 @@ public final class PhoenixSocket implements AutoCloseable {
 
   // event-loop state
   private final Map<String, PhoenixChannel> channels = new HashMap<>();
-  private final ArrayDeque<String> outbound = new ArrayDeque<>();
+  /** Text frames ({@code String}) and streamed ones ({@link PartialTextSender.Message}), in order. */
+  private final ArrayDeque<Object> outbound = new ArrayDeque<>();
   private WebSocket ws;
   private int generation;
   private boolean sending;
@@ -206,10 +217,19 @@ public final class PhoenixSocket implements AutoCloseable {
   }
 
   void send(String text) {
+    enqueue(text);
+  }
+
+  /** A message written into the socket piece by piece when its turn comes (a large payload). */
+  void sendStreamed(PartialTextSender.Message message) {
+    enqueue(message);
+  }
+
+  private void enqueue(Object message) {
     if (ws == null) {
       return;
     }
-    outbound.add(text);
+    outbound.add(message);
     drain();
   }
 
@@ -304,7 +324,11 @@ public final class PhoenixSocket implements AutoCloseable {
     }
     sending = true;
     int gen = generation;
-    ws.sendText(outbound.poll(), true).whenComplete((w, error) -> onLoop(() -> {
+    Object next = outbound.poll();
+    CompletableFuture<?> sent = next instanceof String text
+        ? ws.sendText(text, true)
+        : PartialTextSender.send(ws, (PartialTextSender.Message) next);
+    sent.whenComplete((w, error) -> onLoop(() -> {
       if (gen != generation) {
         return;
       }
@@ -319,17 +343,20 @@ public final class PhoenixSocket implements AutoCloseable {
 
   private void received(int gen, Frame frame) {
     if (gen != generation) {
+      frame.discardBody();
       return;
     }
     if (PHOENIX_TOPIC.equals(frame.topic())) {
       if (frame.ref() != null && frame.ref().equals(pendingHeartbeatRef)) {
         pendingHeartbeatRef = null;
       }
+      frame.discardBody();
       return;
     }
     PhoenixChannel channel = channels.get(frame.topic());
     if (channel == null) {
       LOG.log(System.Logger.Level.DEBUG, "dropped a frame for an unknown topic: {0}", frame);
+      frame.discardBody();
       return;
     }
     channel.received(frame);
@@ -361,6 +388,16 @@ public final class PhoenixSocket implements AutoCloseable {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not remove {0}: {1}", file, e);
+      }
+    }
+  }
+
   private static void cancel(ScheduledFuture<?> task) {
     if (task != null) {
       task.cancel(false);
@@ -379,7 +416,15 @@ public final class PhoenixSocket implements AutoCloseable {
   private final class Listener implements WebSocket.Listener {
     private final int gen;
     private final StringBuilder text = new StringBuilder();
+    /** The file a large text message is going to, or null. */
+    private Path textFile;
+    private java.io.Writer textOut;
+    private long textSize;
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    /** The file a large binary reply's body is going to (its header stays in {@code binary}), or null. */
+    private Path spillFile;
+    private OutputStream spill;
+    private long binarySize;
 
     Listener(int gen) {
       this.gen = gen;
@@ -395,37 +440,103 @@ public final class PhoenixSocket implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      text.append(data);
-      if (text.length() > options.maxFrameBytes()) {
-        text.setLength(0);
-        onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+      textSize += data.length();
+      try {
+        if (textSize > options.maxFrameBytes()) {
+          discardText();
+          onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+          return null;
+        }
+        appendText(data);
+      } catch (IOException e) {
+        discardText();
+        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
         return null;
       }
       if (!last) {
         webSocket.request(1);
         return null;
       }
-      String message = text.toString();
+      String message = textFile == null ? text.toString() : null;
+      Path file = textFile;
+      try {
+        finishTextSpill();
+      } catch (IOException e) {
+        discardText();
+        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
+        return null;
+      }
       text.setLength(0);
+      textSize = 0;
       onLoop(() -> {
+        Frame frame = null;
         try {
-          received(gen, FrameCodec.decodeText(message));
+          frame = message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(file, options.spillDir());
         } catch (FrameException e) {
           LOG.log(System.Logger.Level.WARNING, "ignored a malformed frame: {0}", e.getMessage());
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "ignored a large frame that could not be read back: {0}", e.toString());
+        } finally {
+          deleteQuietly(file); // before the reply is handed on: its body, if any, is a file of its own
+        }
+        if (frame != null) {
+          received(gen, frame);
         }
         webSocket.request(1);
       });
       return null;
     }
 
+    /** Keeps the message in memory up to the spill threshold; then it goes to a file, and so does the rest. */
+    private void appendText(CharSequence data) throws IOException {
+      if (textOut != null) {
+        textOut.append(data);
+        return;
+      }
+      text.append(data);
+      if (options.spillDir() != null && text.length() > SocketOptions.SPILL_THRESHOLD_BYTES) {
+        Files.createDirectories(options.spillDir());
+        textFile = Files.createTempFile(options.spillDir(), "message-", ".json");
+        textOut = Files.newBufferedWriter(textFile, java.nio.charset.StandardCharsets.UTF_8);
+        textOut.append(text);
+        text.setLength(0);
+      }
+    }
+
+    private void finishTextSpill() throws IOException {
+      if (textOut != null) {
+        java.io.Writer out = textOut;
+        textOut = null;
+        textFile = null;
+        out.close();
+      }
+    }
+
+    private void discardText() {
+      Path file = textFile;
+      text.setLength(0);
+      textSize = 0;
+      try {
+        finishTextSpill();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
+      }
+      deleteQuietly(file);
+    }
+
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      byte[] chunk = new byte[data.remaining()];
-      data.get(chunk);
-      binary.writeBytes(chunk);
-      if (binary.size() > options.maxFrameBytes()) {
-        binary.reset();
-        onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+      binarySize += data.remaining();
+      try {
+        if (binarySize > options.maxFrameBytes()) {
+          discardBinary();
+          onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
+          return null;
+        }
+        append(data);
+      } catch (IOException e) {
+        discardBinary();
+        onLoop(() -> connectionLost(gen, "cannot write a large reply to " + options.spillDir() + ": " + e));
         return null;
       }
       if (!last) {
@@ -433,16 +544,76 @@ public final class PhoenixSocket implements AutoCloseable {
         return null;
       }
       byte[] message = binary.toByteArray();
+      Path bodyFile = spillFile;
+      try {
+        finishSpill();
+      } catch (IOException e) {
+        discardBinary();
+        onLoop(() -> connectionLost(gen, "cannot write a large reply to " + options.spillDir() + ": " + e));
+        return null;
+      }
       binary.reset();
+      binarySize = 0;
       onLoop(() -> {
         try {
-          received(gen, FrameCodec.decodeBinary(ByteBuffer.wrap(message)));
+          Frame frame = FrameCodec.decodeBinary(ByteBuffer.wrap(message));
+          received(gen, bodyFile == null ? frame : new Frame(frame.joinRef(), frame.ref(), frame.topic(),
+              frame.event(), frame.payload(), null, bodyFile));
         } catch (FrameException e) {
           LOG.log(System.Logger.Level.WARNING, "ignored a malformed binary frame: {0}", e.getMessage());
         }
         webSocket.request(1);
       });
       return null;
+    }
+
+    /**
+     * Keeps the message in memory until it passes the spill threshold; then a reply's body (all
+     * after its header) goes to a new file in the spill folder, and so does the rest.
+     */
+    private void append(ByteBuffer data) throws IOException {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      if (spill != null) {
+        spill.write(chunk);
+        return;
+      }
+      binary.writeBytes(chunk);
+      if (options.spillDir() == null || binary.size() <= SocketOptions.SPILL_THRESHOLD_BYTES) {
+        return;
+      }
+      byte[] prefix = binary.toByteArray();
+      int header = FrameCodec.replyHeaderLength(prefix, prefix.length);
+      if (header < 0) {
+        return; // not a reply: pushes and broadcasts stay in memory
+      }
+      Files.createDirectories(options.spillDir());
+      spillFile = Files.createTempFile(options.spillDir(), "reply-", ".body");
+      spill = Files.newOutputStream(spillFile);
+      spill.write(prefix, header, prefix.length - header);
+      binary.reset();
+      binary.write(prefix, 0, header);
+    }
+
+    private void finishSpill() throws IOException {
+      if (spill != null) {
+        OutputStream out = spill;
+        spill = null;
+        spillFile = null;
+        out.close();
+      }
+    }
+
+    private void discardBinary() {
+      Path file = spillFile;
+      binary.reset();
+      binarySize = 0;
+      try {
+        finishSpill();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
+      }
+      deleteQuietly(file);
     }
 
     @Override

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.kiln.lightning.protocol.LightningJson;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The outcome of a push: the server's reply, or a local timeout.
@@ -15,8 +19,10 @@ import java.nio.charset.StandardCharsets;
  * @param status {@code OK}, {@code ERROR}, or local: {@code TIMEOUT}, {@code DISCONNECTED}
  * @param response the reply's {@code response} (JSON null when absent or binary)
  * @param body the raw body of a binary reply frame, else null
+ * @param bodyFile the file holding a large binary reply's body (the socket's spill folder:
+ *     move or delete it once used), else null
  */
-public record Reply(Status status, JsonNode response, byte[] body) {
+public record Reply(Status status, JsonNode response, byte[] body, Path bodyFile) {
   public enum Status {
     OK,
     ERROR,
@@ -31,6 +37,10 @@ public record Reply(Status status, JsonNode response, byte[] body) {
 
   public Reply {
     response = response == null ? NullNode.instance : response;
+  }
+
+  public Reply(Status status, JsonNode response, byte[] body) {
+    this(status, response, body, null);
   }
 
   public static Reply timeout() {
@@ -57,7 +67,7 @@ public record Reply(Status status, JsonNode response, byte[] body) {
   static Reply fromFrame(Frame frame) {
     JsonNode payload = Payloads.lenient(frame.payload());
     if (!payload.isObject() || !payload.has("status")) {
-      return new Reply(Status.OK, payload, frame.binaryBody());
+      return new Reply(Status.OK, payload, frame.binaryBody(), frame.bodyFile());
     }
     Status status =
         switch (payload.path("status").asText()) {
@@ -65,7 +75,7 @@ public record Reply(Status status, JsonNode response, byte[] body) {
           case "timeout" -> Status.TIMEOUT;
           default -> Status.ERROR;
         };
-    return new Reply(status, payload.get("response"), frame.binaryBody());
+    return new Reply(status, payload.get("response"), frame.binaryBody(), frame.bodyFile());
   }
 
   public boolean isOk() {
@@ -75,9 +85,17 @@ public record Reply(Status status, JsonNode response, byte[] body) {
   /**
    * The response as JSON text, whatever its encoding: a binary body or an array of byte values is
    * decoded as UTF-8, a string is returned as it is (the mock sends JSON in strings), anything
-   * else is written as JSON. This is how {@code fetch:dataclip} replies are read.
+   * else is written as JSON. A body in a file is read whole: take {@link #bodyFile()} instead where
+   * it may be large.
    */
   public String responseText() {
+    if (bodyFile != null) {
+      try {
+        return Files.readString(bodyFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     if (body != null) {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -101,7 +119,7 @@ public record Reply(Status status, JsonNode response, byte[] body) {
       return "[" + event + "] timeout";
     }
     String detail =
-        body != null
+        body != null || bodyFile != null
             ? responseText()
             : response.isTextual() ? response.asText() : LightningJson.write(response);
     return "[" + event + "] " + detail;
@@ -121,6 +139,7 @@ public record Reply(Status status, JsonNode response, byte[] body) {
 
   @Override
   public String toString() {
-    return status + " " + (body != null ? "<" + body.length + " bytes>" : response.toString());
+    return status + " " + (body != null ? "<" + body.length + " bytes>"
+        : bodyFile != null ? "<" + bodyFile + ">" : response.toString());
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.lightning.phoenix;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ import java.util.function.IntFunction;
  *     connection
  * @param maxOutboundFrameBytes the largest frame a push may make: Lightning's {@code
  *     max_frame_size} is 11,000,000 bytes and a larger frame would cost the whole socket
+ * @param spillDir where binary replies over {@link #SPILL_THRESHOLD_BYTES} (a large {@code
+ *     fetch:dataclip}) are written as they arrive, or null to keep them in memory
  */
 public record SocketOptions(
     Map<String, String> params,
@@ -35,7 +38,11 @@ public record SocketOptions(
     Duration defaultPushTimeout,
     int maxBufferedPushes,
     int maxFrameBytes,
-    int maxOutboundFrameBytes) {
+    int maxOutboundFrameBytes,
+    Path spillDir) {
+
+  /** Binary replies larger than this go to a file in {@link #spillDir}. */
+  public static final int SPILL_THRESHOLD_BYTES = 256 * 1024;
 
   /** Lightning's {@code max_frame_size} for the worker socket ({@code endpoint.ex}). */
   public static final int LIGHTNING_MAX_FRAME_BYTES = 11_000_000;
@@ -69,31 +76,38 @@ public record SocketOptions(
         Duration.ofSeconds(30),
         10_000,
         64 * 1024 * 1024,
-        LIGHTNING_MAX_FRAME_BYTES);
+        LIGHTNING_MAX_FRAME_BYTES,
+        null);
   }
 
   public SocketOptions withHeartbeat(Duration interval, boolean replyRequired) {
     return new SocketOptions(params, interval, replyRequired, reconnectDelay, rejoinDelay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes, spillDir);
   }
 
   public SocketOptions withReconnectDelay(IntFunction<Duration> delay) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, delay, rejoinDelay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes, spillDir);
   }
 
   public SocketOptions withRejoinDelay(IntFunction<Duration> delay) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay, delay,
-        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
+        defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes, spillDir);
   }
 
   public SocketOptions withDefaultPushTimeout(Duration timeout) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay,
-        rejoinDelay, timeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes);
+        rejoinDelay, timeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes, spillDir);
+  }
+
+  /** Large binary replies are written to files in {@code dir} (created when needed). */
+  public SocketOptions withSpillDir(Path dir) {
+    return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay,
+        rejoinDelay, defaultPushTimeout, maxBufferedPushes, maxFrameBytes, maxOutboundFrameBytes, dir);
   }
 
   public SocketOptions withLimits(int bufferedPushes, int frameBytes, int outboundFrameBytes) {
     return new SocketOptions(params, heartbeatInterval, heartbeatReplyRequired, reconnectDelay,
-        rejoinDelay, defaultPushTimeout, bufferedPushes, frameBytes, outboundFrameBytes);
+        rejoinDelay, defaultPushTimeout, bufferedPushes, frameBytes, outboundFrameBytes, spillDir);
   }
 }

@@ -130,15 +130,26 @@ class FrameCodecTest {
   @Test
   void preSerialisedPayloadsMakeTheSameFrame() {
     Map<String, Object> payload = Map.of("message", List.of("é", 1));
-    assertThat(FrameCodec.encodeWithPayloadJson("1", "2", "run:r", "run:log", FrameCodec.payloadJson(payload)))
+    assertThat(FrameCodec.encodeWithPayloadJson("1", "2", "run:r", "run:log", EncodedPayload.of(payload).json()))
         .isEqualTo(FrameCodec.encode("1", "2", "run:r", "run:log", payload));
-    assertThat(FrameCodec.encodeWithPayloadJson(null, "2", "t", "e", FrameCodec.payloadJson(null)))
+    assertThat(FrameCodec.encodeWithPayloadJson(null, "2", "t", "e", EncodedPayload.of(null).json()))
         .isEqualTo(FrameCodec.encode(null, "2", "t", "e", null));
   }
 
   @Test
-  void utf8LengthCountsBytesNotChars() {
+  void encodedPayloadsCountUtf8BytesNotChars() {
     String text = "aé€😀";
-    assertThat(FrameCodec.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+    EncodedPayload encoded = EncodedPayload.of(List.of(text));
+    assertThat(encoded.json()).isEqualTo("[\"" + text + "\"]");
+    assertThat(encoded.utf8Length()).isEqualTo(encoded.json().getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @Test
+  void largePayloadsAreCountedNotKept() {
+    String text = "é".repeat(EncodedPayload.MAX_TEXT_CHARS);
+    EncodedPayload encoded = EncodedPayload.of(Map.of("x", text));
+    assertThat(encoded.isStreamed()).isTrue();
+    assertThat(encoded.json()).isNull();
+    assertThat(encoded.utf8Length()).isEqualTo(dev.kiln.lightning.protocol.LightningJson.write(Map.of("x", text)).getBytes(StandardCharsets.UTF_8).length);
   }
 }

@@ -28,7 +28,10 @@ final class PhoenixPeer implements AutoCloseable {
   volatile boolean echoPushes;
 
   PhoenixPeer() {
-    app = Javalin.create(config -> config.showJavalinBanner = false)
+    app = Javalin.create(config -> {
+          config.showJavalinBanner = false;
+          config.jetty.modifyWebSocketServletFactory(factory -> factory.setMaxTextMessageSize(64 * 1024 * 1024));
+        })
         .ws("/worker/websocket", ws -> {
           ws.onConnect(ctx -> {
             queries.add(ctx.queryParamMap());

@@ -3,11 +3,16 @@ package dev.kiln.lightning.phoenix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.lightning.protocol.ClaimRequest;
 import dev.kiln.lightning.protocol.QueueJoin;
+import dev.kiln.lightning.protocol.StreamedJson;
 import io.javalin.websocket.WsContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +25,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a real WebSocket server on loopback. */
 @Tag("integration")
 class PhoenixSocketTest {
   private static final Duration LONG = Duration.ofSeconds(30);
 
+  @TempDir Path dir;
   private PhoenixPeer peer;
   private PhoenixSocket socket;
   private final BlockingQueue<String> connectionEvents = new LinkedBlockingQueue<>();
@@ -134,6 +141,123 @@ class PhoenixSocketTest {
     Reply reply = await(fetched);
     assertThat(reply.isOk()).isTrue();
     assertThat(reply.responseText()).isEqualTo(dataclip);
+  }
+
+  @Test
+  void largeBinaryRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    byte[] dataclip = ("{\"data\":{\"big\":\"" + "é😀".repeat(300_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    CompletableFuture<Reply> fetched = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+    PhoenixPeer.binaryReply(peer.nextEvent("run:r1", "fetch:dataclip"), dataclip);
+    Reply reply = await(fetched);
+    assertThat(reply.isOk()).isTrue();
+    assertThat(reply.body()).isNull();
+    assertThat(reply.bodyFile()).hasParent(spill).hasBinaryContent(dataclip);
+
+    CompletableFuture<Reply> small = run.push("fetch:dataclip", Map.of("id", "d2"), LONG);
+    PhoenixPeer.binaryReply(peer.nextEvent("run:r1", "fetch:dataclip"), "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(await(small).bodyFile()).isNull();
+    assertThat(await(small).responseText()).isEqualTo("{}");
+  }
+
+  @Test
+  void aLargeReplyNobodyWaitsForAnyMoreLeavesNoFile() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    CompletableFuture<Reply> fetched = run.push("fetch:dataclip", Map.of("id", "d1"), Duration.ofMillis(200));
+    PhoenixPeer.Received request = peer.nextEvent("run:r1", "fetch:dataclip");
+    assertThat(await(fetched).status()).isEqualTo(Reply.Status.TIMEOUT);
+    PhoenixPeer.binaryReply(request, new byte[SocketOptions.SPILL_THRESHOLD_BYTES * 2]);
+    // a reply after it: the late one was handled (and its file removed) before this one arrives
+    CompletableFuture<Reply> next = run.push("fetch:dataclip", Map.of("id", "d2"), LONG);
+    PhoenixPeer.binaryReply(peer.nextEvent("run:r1", "fetch:dataclip"), "{}".getBytes(StandardCharsets.UTF_8));
+    assertThat(await(next).isOk()).isTrue();
+    try (var left = Files.list(spill)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /**
+   * lightning-mock's dataclip replies are text: its UTF-8 bytes as numbers, or JSON in a string. A
+   * large one goes to a file as it arrives, its dataclip to another; other large replies are trees.
+   */
+  @Test
+  void largeTextRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    String dataclip = "{\"data\":{\"big\":\"" + "é😀\\n".repeat(100_000) + "\"}}";
+    List<Integer> bytes = new java.util.ArrayList<>();
+    for (byte b : dataclip.getBytes(StandardCharsets.UTF_8)) {
+      bytes.add(b & 0xff);
+    }
+    CompletableFuture<Reply> asBytes = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+    PhoenixPeer.mockReply(peer.nextEvent("run:r1", "fetch:dataclip"), "ok", bytes);
+    Reply bytesReply = await(asBytes);
+    assertThat(bytesReply.isOk()).isTrue();
+    assertThat(bytesReply.bodyFile()).hasParent(spill).hasContent(dataclip);
+
+    CompletableFuture<Reply> asString = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "fetch:dataclip"), "ok", dataclip);
+    assertThat(await(asString).bodyFile()).hasContent(dataclip);
+
+    Map<String, Object> plan = Map.of("jobs", List.of(Map.of("body", "x".repeat(400_000))), "n", List.of(1, 2, 300));
+    CompletableFuture<Reply> asObject = run.push("fetch:plan", Map.of(), LONG);
+    PhoenixPeer.reply(peer.nextEvent("run:r1", "fetch:plan"), "ok", plan);
+    Reply planReply = await(asObject);
+    assertThat(planReply.bodyFile()).isNull();
+    assertThat(planReply.response().path("jobs").get(0).path("body").asText()).hasSize(400_000);
+    assertThat(planReply.response().path("n").toString()).isEqualTo("[1,2,300]");
+
+    try (var left = Files.list(spill)) {
+      assertThat(left).as("only the two dataclips are left").containsExactlyInAnyOrder(bytesReply.bodyFile(),
+          await(asString).bodyFile());
+    }
+  }
+
+  /** A payload with a state in a file goes out as partial frames; the next push waits its turn. */
+  @Test
+  void largePayloadsAreStreamedIntoTheSocketInOrder() throws Exception {
+    connect(fast());
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    String state = "{\"data\":\"" + "line\n\"é😀\u0001".repeat(400_000) + "\"}";
+    Path file = dir.resolve("state.json");
+    Files.writeString(file, state, StandardCharsets.UTF_8);
+    ObjectNode payload = JsonNodeFactory.instance.objectNode().put("step_id", "s1");
+    payload.putPOJO("output_dataclip", StreamedJson.string(file, Files.size(file)));
+
+    CompletableFuture<Reply> big = run.push("step:complete", payload, LONG);
+    CompletableFuture<Reply> next = run.push("run:log", Map.of("message", List.of("after")), LONG);
+    PhoenixPeer.Received received = peer.next(f -> f.topic().equals("run:r1") && !f.event().equals("phx_join"));
+    assertThat(received.frame().event()).isEqualTo("step:complete");
+    assertThat(received.frame().payload().path("output_dataclip").asText()).isEqualTo(state);
+    PhoenixPeer.reply(received, "ok", null);
+    assertThat(await(big).isOk()).isTrue();
+    PhoenixPeer.Received log = peer.nextEvent("run:r1", "run:log");
+    PhoenixPeer.reply(log, "ok", null);
+    assertThat(await(next).isOk()).isTrue();
+    assertThat(connectionEvents).containsExactly("connected");
+  }
+
+  @Test
+  void aStreamedPayloadOverTheServersLimitIsRefusedFromItsCount() throws Exception {
+    connect(fast().withLimits(10_000, 64 * 1024 * 1024, 1_000_000));
+    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
+    joinOk(run);
+    Path file = dir.resolve("state.json");
+    Files.writeString(file, "\n".repeat(600_000)); // 600 KB that escape to 1.2 MB
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.putPOJO("output_dataclip", StreamedJson.string(file, Files.size(file)));
+    Reply refused = await(run.push("step:complete", payload, LONG));
+    assertThat(refused.status()).isEqualTo(Reply.Status.ERROR);
+    assertThat(refused.response().asText()).contains("over the server's limit of 1000000 bytes");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,10 @@ import java.util.Objects;
  * @param metaJson a JSON object as text (small: ids, durations, errors); never null, {@code "{}"} when empty
  * @param body the payload bytes, a state as UTF-8 JSON text, or empty; the codec never parses it
  * @param bodyLength the body's length on the wire: more than {@code body.length} (then {@code body}
- *     is empty) when a {@link FrameReader} with a body limit dropped it
+ *     is empty) when a {@link FrameReader} with a body limit dropped it, or spilled it to {@code bodyFile}
+ * @param bodyFile the file that holds the body (then {@code body} is empty), or null
  */
-public record Frame(String type, String metaJson, byte[] body, int bodyLength) {
+public record Frame(String type, String metaJson, byte[] body, int bodyLength, Path bodyFile) {
   private static final byte[] EMPTY = new byte[0];
 
   public Frame {
@@ -22,19 +24,35 @@ public record Frame(String type, String metaJson, byte[] body, int bodyLength) {
     }
     metaJson = metaJson == null || metaJson.isEmpty() ? "{}" : metaJson;
     body = body == null ? EMPTY : body;
-    if (body.length > 0 && bodyLength != body.length || bodyLength < 0) {
+    if (body.length > 0 && (bodyLength != body.length || bodyFile != null) || bodyLength < 0) {
       throw new IllegalArgumentException("a body of " + body.length + " bytes cannot have length " + bodyLength);
     }
   }
 
   /** A frame with the whole body. */
   public Frame(String type, String metaJson, byte[] body) {
-    this(type, metaJson, body, body == null ? 0 : body.length);
+    this(type, metaJson, body, body == null ? 0 : body.length, null);
+  }
+
+  /** A frame whose body is {@code body}, in memory or in its file. */
+  public static Frame withBody(String type, String metaJson, Body body) {
+    if (body.file() == null) {
+      return new Frame(type, metaJson, body.bytesInMemory());
+    }
+    if (body.length() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a frame body cannot exceed 2 GB: " + body);
+    }
+    return new Frame(type, metaJson, EMPTY, (int) body.length(), body.file());
   }
 
   /** True when the reader dropped this frame's body for its size ({@link #bodyLength()} says how big it was). */
   public boolean bodyDropped() {
-    return body.length < bodyLength;
+    return bodyFile == null && body.length < bodyLength;
+  }
+
+  /** The body, in memory or in its file (empty when it was dropped). */
+  public Body content() {
+    return bodyFile != null ? Body.inFile(bodyFile, bodyLength) : Body.of(body);
   }
 
   /** A frame with metadata and no body. */
@@ -47,13 +65,14 @@ public record Frame(String type, String metaJson, byte[] body, int bodyLength) {
     return new Frame(type, metaJson, body == null ? EMPTY : body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The body decoded as UTF-8 (a JSON state, or the empty string). */
+  /** The body decoded as UTF-8 (a JSON state, or the empty string); reads a spilled body whole. */
   public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
+    return bodyFile == null ? new String(body, StandardCharsets.UTF_8) : content().text();
   }
 
   @Override
   public String toString() {
-    return "Frame[" + type + " " + metaJson + " +" + bodyLength + " body bytes" + (bodyDropped() ? ", dropped]" : "]");
+    return "Frame[" + type + " " + metaJson + " +" + bodyLength + " body bytes"
+        + (bodyDropped() ? ", dropped]" : bodyFile != null ? " in " + bodyFile + "]" : "]");
   }
 }

@@ -3,7 +3,10 @@ package dev.kiln.runtime.protocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -14,11 +17,16 @@ import java.util.Arrays;
  * <p>A body is read into one array of its exact size (no second copy while reading); that array
  * is allocated in full only once its first megabyte has arrived, so a header alone cannot make
  * the reader allocate a large array. With a body limit, larger bodies are read and dropped:
- * the frame comes with an empty body and its {@link Frame#bodyLength()}.
+ * the frame comes with an empty body and its {@link Frame#bodyLength()}. With a spill folder, a
+ * body over {@link #SPILL_THRESHOLD_BYTES} is copied from the stream into a new file there, 64 KB
+ * at a time, and the frame refers to it ({@link Frame#bodyFile()}): a large state is never held in
+ * memory. The file belongs to the caller.
  */
 public final class FrameReader {
   private static final int MAX_HEADER_BYTES = 256;
   private static final int FIRST_CHUNK = 1 << 20;
+  /** Bodies larger than this go to a file when the reader has a spill folder. */
+  public static final int SPILL_THRESHOLD_BYTES = 256 * 1024;
   private final InputStream in;
   private final int maxBodyBytes;
 
@@ -46,6 +54,14 @@ public final class FrameReader {
    * several runs, each with its own limits).
    */
   public Frame read(int maxBodyBytes) throws IOException {
+    return read(maxBodyBytes, null);
+  }
+
+  /**
+   * As {@link #read(int)}; a kept body over {@link #SPILL_THRESHOLD_BYTES} is written to a new
+   * file in {@code spillDir} (when not null) instead of memory.
+   */
+  public Frame read(int maxBodyBytes, Path spillDir) throws IOException {
     String header = readHeaderLine();
     if (header == null) {
       return null;
@@ -57,15 +73,17 @@ public final class FrameReader {
     int metaLength = parseLength(parts[1], header);
     int bodyLength = parseLength(parts[2], header);
     String meta = new String(readExactly(metaLength, parts[0]), StandardCharsets.UTF_8);
-    byte[] body;
+    byte[] body = null;
+    Path bodyFile = null;
     if (bodyLength > maxBodyBytes) {
-      drop(bodyLength, parts[0]);
-      body = null;
+      copyBody(bodyLength, parts[0], OutputStream.nullOutputStream());
+    } else if (spillDir != null && bodyLength > SPILL_THRESHOLD_BYTES) {
+      bodyFile = spill(bodyLength, parts[0], spillDir);
     } else {
       body = readExactly(bodyLength, parts[0]);
     }
     try {
-      return new Frame(parts[0], meta, body, bodyLength);
+      return new Frame(parts[0], meta, body, bodyLength, bodyFile);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());
     }
@@ -116,7 +134,24 @@ public final class FrameReader {
     return bytes;
   }
 
-  private void drop(int length, String type) throws IOException {
+  /** Copies the body into a new file in {@code dir}; the file is removed again if that fails. */
+  private Path spill(int length, String type, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path file = Files.createTempFile(dir, type + "-", ".json");
+    boolean done = false;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      copyBody(length, type, out);
+      done = true;
+      return file;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** Reads {@code length} bytes of the stream into {@code out}, 64 KB at a time. */
+  private void copyBody(int length, String type, OutputStream out) throws IOException {
     byte[] scratch = new byte[64 * 1024];
     int dropped = 0;
     while (dropped < length) {
@@ -124,6 +159,7 @@ public final class FrameReader {
       if (n < 0) {
         throw ended(type, dropped, length);
       }
+      out.write(scratch, 0, n);
       dropped += n;
     }
   }

@@ -3,10 +3,12 @@ package dev.kiln.runtime.protocol;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 
 /**
  * Writes frames as {@code <type> <metaLength> <bodyLength>\n<meta bytes><body bytes>}; lengths
- * are byte counts. Thread-safe: each frame is written and flushed atomically.
+ * are byte counts. A body in a file ({@link Frame#bodyFile()}) is copied from it piece by piece.
+ * Thread-safe: each frame is written and flushed atomically.
  */
 public final class FrameWriter implements AutoCloseable {
   private final OutputStream out;
@@ -17,10 +19,19 @@ public final class FrameWriter implements AutoCloseable {
 
   public synchronized void write(Frame frame) throws IOException {
     byte[] meta = frame.metaJson().getBytes(StandardCharsets.UTF_8);
-    String header = frame.type() + " " + meta.length + " " + frame.body().length + "\n";
+    int bodyLength = frame.bodyFile() == null ? frame.body().length : frame.bodyLength();
+    String header = frame.type() + " " + meta.length + " " + bodyLength + "\n";
     out.write(header.getBytes(StandardCharsets.US_ASCII));
     out.write(meta);
-    out.write(frame.body());
+    if (frame.bodyFile() == null) {
+      out.write(frame.body());
+    } else {
+      long copied = Files.copy(frame.bodyFile(), out);
+      if (copied != frame.bodyLength()) {
+        throw new IOException("the body file " + frame.bodyFile() + " has " + copied + " bytes, not "
+            + frame.bodyLength() + ": the frame is broken");
+      }
+    }
     out.flush();
   }
 

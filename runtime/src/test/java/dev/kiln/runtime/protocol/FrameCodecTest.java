@@ -7,10 +7,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FrameCodecTest {
+  @TempDir Path spill;
 
   private static byte[] encode(Frame... frames) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -115,6 +120,38 @@ class FrameCodecTest {
     FrameReader reader = new FrameReader(new ByteArrayInputStream(encode(frame, frame)));
     assertThat(reader.read(100_000).bodyDropped()).isTrue();
     assertThat(reader.read(300_000).body()).hasSize(200_000);
+  }
+
+  /** A large body goes from the stream to a file as it is read; small ones stay in memory. */
+  @Test
+  void largeBodiesAreSpilledToAFileAndWrittenBackFromIt() throws IOException {
+    byte[] big = ("{\"data\":\"" + "é".repeat(FrameReader.SPILL_THRESHOLD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] wire = encode(new Frame("step-complete", "{\"a\":1}", big), Frame.withBody("log", "{}", "{}"));
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+
+    Frame spilled = reader.read(Integer.MAX_VALUE, spill);
+    assertThat(spilled.body()).isEmpty();
+    assertThat(spilled.bodyDropped()).isFalse();
+    assertThat(spilled.bodyFile()).hasParent(spill).hasBinaryContent(big);
+    assertThat(spilled.content().length()).isEqualTo(big.length);
+    Frame small = reader.read(Integer.MAX_VALUE, spill);
+    assertThat(small.bodyFile()).isNull();
+    assertThat(small.bodyText()).isEqualTo("{}");
+
+    // written from the file, the frame is the same bytes on the wire
+    Frame again = Frame.withBody("run", "{}", spilled.content());
+    assertThat(encode(again)).isEqualTo(encode(new Frame("run", "{}", big)));
+  }
+
+  @Test
+  void aStreamEndingInsideASpilledBodyLeavesNoFile() throws IOException {
+    byte[] big = new byte[FrameReader.SPILL_THRESHOLD_BYTES * 2];
+    byte[] wire = encode(new Frame("step-complete", "{}", big));
+    FrameReader cut = new FrameReader(new ByteArrayInputStream(Arrays.copyOf(wire, wire.length - 10)));
+    assertThatThrownBy(() -> cut.read(Integer.MAX_VALUE, spill)).isInstanceOf(ProtocolException.class);
+    try (Stream<Path> files = Files.list(spill)) {
+      assertThat(files).isEmpty();
+    }
   }
 
   @Test
