@@ -229,6 +229,11 @@ def variants(http_port):
         "9 MB in and out": ({"steps": [{"id": "job", "adaptors": [COMMON],
                                         "expression": "fn(s => ({ data: { big: s.data.big + '!' } }))"}]},
                             {"data": {"big": "x" * (9 * 1024 * 1024)}}),
+        # the largest job code: a ~9 MB mapping object in the plan (fetched by the worker as JSON,
+        # compiled in the run process)
+        "9 MB job": ({"steps": [{"id": "job", "adaptors": [COMMON],
+                                 "expression": "const mapping = " + json.dumps({f"key-{i:07d}": f"value-{i:07d}" for i in range(300000)})
+                                               + ";\nfn(s => ({ ...s, data: { keys: Object.keys(mapping).length } }))"}]}, {}),
         "50 MB state": ({"steps": [{"id": "job", "adaptors": [COMMON],
                                     "expression": "fn(s => ({ data: { big: 'x'.repeat(50 * 1024 * 1024) } }))"}]}, {}),
     }

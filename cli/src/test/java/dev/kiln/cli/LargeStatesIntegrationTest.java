@@ -41,20 +41,8 @@ class LargeStatesIntegrationTest {
 
   @Test
   void twoRunsWithNineMegabyteStatesPassThroughA48MegabyteHeap() throws Exception {
-    DevServer server = DevServer.start(DevServerConfig.defaults().withDatabase(dir.resolve("dev.db"))
-        .withWorkAvailableDebounce(Duration.ofMillis(20)));
-    KilnProcess worker;
-    try {
-      worker = KilnProcess.startWithJvmOptions(List.of("-Xmx48m"), DevPlatform.REPO,
-          "--lightning", server.workerEndpoint(), "--secret", server.workerSecret(),
-          "--lightning-public-key", server.runPublicKeyBase64(), "--backoff", "0.05/0.5", "--capacity", "2",
-          "--payload-memory", "10", "--data-dir", dir.resolve("data").toString());
-    } catch (java.io.IOException e) {
-      server.close();
-      throw e;
-    }
-    try (DevPlatform platform = DevPlatform.of(server, worker)) {
-      worker.port();
+    try (DevPlatform platform = platform(List.of("-Xmx48m"))) {
+      KilnProcess worker = platform.worker;
       List<String> tags = List.of("!", "?");
       List<String> runIds = new java.util.ArrayList<>();
       for (String tag : tags) {
@@ -80,6 +68,52 @@ class LargeStatesIntegrationTest {
       }
       assertThat(worker.isAlive()).as("the worker is alive:\n" + worker.output()).isTrue();
       assertThat(worker.output()).doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  /**
+   * The largest job code, not a state: a ~9.6 MB mapping object in each of two plans at once, which
+   * the worker fetches as JSON and holds until the run frame is written. With the heap cap of
+   * {@code worker-jvm.options} the worker must live on (at 64 MB it ran out and ended, and the runs
+   * in flight with it).
+   */
+  @Test
+  void twoRunsWithTenMegabyteJobsPassThroughTheWorkersOwnHeap() throws Exception {
+    StringBuilder mapping = new StringBuilder("{");
+    for (int i = 0; i < 300_000; i++) {
+      mapping.append(i == 0 ? "" : ",").append("\"key-").append(i).append("\":\"value-").append(i).append('"');
+    }
+    String job = "const mapping = " + mapping.append('}') + ";\n"
+        + "export default [s => ({ data: { keys: Object.keys(mapping).length } })];";
+    try (DevPlatform platform = platform(List.of())) {
+      List<String> runIds = List.of(platform.submit(oneJob(job)), platform.submit(oneJob(job)));
+      List<CompletableFuture<List<DevPlatform.Event>>> ended = runIds.stream()
+          .map(id -> CompletableFuture.supplyAsync(() -> platform.events(id, TIMEOUT))).toList();
+      for (CompletableFuture<List<DevPlatform.Event>> events : ended) {
+        JsonNode complete = last(events.join()).payload();
+        assertThat(complete.path("reason").asText()).as(complete.toString()).isEqualTo("success");
+        assertThat(complete.path("final_state").path("data").path("keys").asInt()).isEqualTo(300_000);
+      }
+      assertThat(platform.worker.isAlive()).as("the worker is alive:\n" + platform.worker.output()).isTrue();
+      assertThat(platform.worker.output()).doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  /** A dev server and a worker at capacity 2 with a 10 MB payload limit, the worker's JVM options plus {@code jvmOptions}. */
+  private DevPlatform platform(List<String> jvmOptions) throws Exception {
+    DevServer server = DevServer.start(DevServerConfig.defaults().withDatabase(dir.resolve("dev.db"))
+        .withWorkAvailableDebounce(Duration.ofMillis(20)));
+    try {
+      KilnProcess worker = KilnProcess.startWithJvmOptions(jvmOptions, DevPlatform.REPO,
+          "--lightning", server.workerEndpoint(), "--secret", server.workerSecret(),
+          "--lightning-public-key", server.runPublicKeyBase64(), "--backoff", "0.05/0.5", "--capacity", "2",
+          "--payload-memory", "10", "--data-dir", dir.resolve("data").toString());
+      DevPlatform platform = DevPlatform.of(server, worker);
+      worker.port();
+      return platform;
+    } catch (Exception e) {
+      server.close();
+      throw e;
     }
   }
 
