@@ -34,12 +34,19 @@ public final class RunSupervisor implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   /** How long a process that sent its final frame gets to exit by itself. */
   private static final long EXIT_GRACE_MS = 5_000;
+  /**
+   * How long a process started or prepared ahead may still take to be ready once a run is given to
+   * it: one that hangs while it prepares (closing the last run's Node runtime, importing adaptors)
+   * is stopped and the run gets a fresh process, instead of waiting for the run's own timeout.
+   */
+  static final long READY_DEADLINE_MS = 60_000;
 
   private final Path repoDir;
   private final PlanAutoinstaller autoinstaller;
   private final RunProcessPool processes;
   /** Builds the resolution indexes of installed adaptors; closed with the supervisor (or null). */
   private final AdaptorIndexer indexer;
+  private long readyDeadlineMs = READY_DEADLINE_MS;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("kiln-run-watch").unstarted(r));
@@ -205,6 +212,9 @@ public final class RunSupervisor implements AutoCloseable {
     }
     Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), request.input());
     RunTracker tracker = new RunTracker(process);
+    ScheduledFuture<?> readyCheck = launched.startedAhead()
+        ? scheduler.schedule(() -> stopIfNotReady(process, tracker), readyDeadlineMs, TimeUnit.MILLISECONDS)
+        : null;
     StepTimer stepTimer = new StepTimer(stepTimeoutMs, scheduler, tracker);
     ScheduledFuture<?> timeout = limits.runTimeoutMs() == 0 ? null
         : scheduler.schedule(
@@ -257,10 +267,27 @@ public final class RunSupervisor implements AutoCloseable {
       if (timeout != null) {
         timeout.cancel(false);
       }
+      if (readyCheck != null) {
+        readyCheck.cancel(false);
+      }
       if (!handedBack) {
         launched.closeInput();
       }
     }
+  }
+
+  /** Stops a process prepared ahead that is still not ready: its run then gets a fresh one. */
+  private void stopIfNotReady(Process process, RunTracker tracker) {
+    if (tracker.phase() == RunPhase.STARTUP && process.isAlive()) {
+      LOG.warning("run process " + process.pid() + " (started ahead) was not ready " + readyDeadlineMs
+          + " ms after a run was given to it: stopped; the run gets another process");
+      process.destroyForcibly();
+    }
+  }
+
+  /** Sets how long a process prepared ahead may take to be ready (tests). */
+  void readyDeadline(long ms) {
+    readyDeadlineMs = ms;
   }
 
   /** Writes the run frame; a process that died meanwhile is classified from its exit. */

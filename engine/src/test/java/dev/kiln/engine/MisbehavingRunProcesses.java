@@ -9,6 +9,13 @@ import java.io.PrintStream;
 final class MisbehavingRunProcesses {
   private MisbehavingRunProcesses() {}
 
+  /** Never gets ready, as a run process hanging while it prepares for its next run would. */
+  static final class NeverReady {
+    public static void main(String[] args) throws Exception {
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
   /** Dies at start-up, as a run process with a broken class path or native library would. */
   static final class DiesBeforeReady {
     public static void main(String[] args) {

@@ -147,6 +147,23 @@ class RunProcessPoolIntegrationTest {
     }
   }
 
+  /** A waiting process that never gets ready is stopped at the ready deadline; the run gets a fresh one. */
+  @Test
+  void aRunWhoseWaitingProcessHangsGetsAnotherOne() throws Exception {
+    RunProcessPool pool = new RunProcessPool(RunProcessLauncher.ofCurrentJvm(), true, 0);
+    LaunchedProcess hanging = RunProcessLauncher.ofCurrentJvm(MisbehavingRunProcesses.NeverReady.class.getName())
+        .start(RunLimits.defaults().memoryLimitMb(), List.of());
+    pool.giveBack(hanging);
+    try (RunSupervisor supervisor = new RunSupervisor(TestPlans.REPO, new PlanAutoinstaller(spec -> "0.0.0"), pool, null)) {
+      supervisor.readyDeadline(2_000);
+      long pid = runOn(supervisor, RunLimits.defaults());
+      assertThat(pid).isNotEqualTo(hanging.process().pid());
+      assertThat(hanging.process().waitFor(10, TimeUnit.SECONDS)).as("the hanging process was stopped").isTrue();
+    } finally {
+      hanging.process().destroyForcibly();
+    }
+  }
+
   /**
    * An installed adaptor whose {@code probe()} reports what an earlier run could have left (module
    * state, an environment variable, a file in the run folder, the working directory) and then
