@@ -48,15 +48,22 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdaptorIndexer implements AutoCloseable {
   static final String MAIN_CLASS = "dev.kiln.runtime.AdaptorIndexMain";
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   private static final System.Logger LOG = System.getLogger(AdaptorIndexer.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MEMORY_LIMIT_MB = 512;
   private static final long TIMEOUT_MS = 120_000;
   private static final int MAX_INDEX_BYTES = 64 << 20;
 
+  /**
+   * {@code -Dkiln.adaptors.lazy=false} (e.g. in {@code KILN_JAVA_OPTS}) stores indexes without lazy
+   * requires: every dependency of an adaptor is evaluated when it is required, as in the reference.
+   */
+  static final String LAZY_PROPERTY = "kiln.adaptors.lazy";
+
   private final Path repoDir;
   private final RunProcessLauncher launcher;
+  private final boolean lazyDependencies;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("kiln-adaptor-indexer").factory());
   /**
@@ -67,14 +74,23 @@ public final class AdaptorIndexer implements AutoCloseable {
 
   private record Build(String stamp, String installs, CompletableFuture<Path> future) {}
 
-  AdaptorIndexer(Path repoDir, RunProcessLauncher launcher) {
+  AdaptorIndexer(Path repoDir, RunProcessLauncher launcher, boolean lazyDependencies) {
     this.repoDir = repoDir.toAbsolutePath().normalize();
     this.launcher = launcher;
+    this.lazyDependencies = lazyDependencies;
   }
 
-  /** Indexes adaptors of {@code sandbox}'s repo in processes locked down by {@code sandbox}. */
+  /**
+   * Indexes adaptors of {@code sandbox}'s repo in processes locked down by {@code sandbox}, with
+   * lazy dependencies unless {@code -Dkiln.adaptors.lazy=false}.
+   */
   public static AdaptorIndexer lockedDown(RunProcessSandbox sandbox) {
-    return new AdaptorIndexer(sandbox.repoDir(), RunProcessLauncher.ofCurrentJvm(MAIN_CLASS).lockedDown(sandbox));
+    return lockedDown(sandbox, !"false".equalsIgnoreCase(System.getProperty(LAZY_PROPERTY)));
+  }
+
+  static AdaptorIndexer lockedDown(RunProcessSandbox sandbox, boolean lazyDependencies) {
+    return new AdaptorIndexer(sandbox.repoDir(), RunProcessLauncher.ofCurrentJvm(MAIN_CLASS).lockedDown(sandbox),
+        lazyDependencies);
   }
 
   /** Where the index of {@code alias} ({@code name_version}) lives in {@code repoDir}. */
@@ -123,13 +139,18 @@ public final class AdaptorIndexer implements AutoCloseable {
       long start = System.nanoTime();
       ObjectNode index = record(root);
       check(index, alias);
+      if (!lazyDependencies) {
+        index.putObject("lazy");
+        index.put("lazyDependencies", false);
+      }
       if (!stamp.equals(index.path("packageStamp").asText()) || !stamp.equals(stamp(root))) {
         throw new IOException("the adaptor's package.json changed while it was indexed (reinstalled?): "
             + stamp + " before, " + index.path("packageStamp").asText() + " while indexing, " + stamp(root) + " after");
       }
       write(file, JSON.writeValueAsBytes(index));
       LOG.log(System.Logger.Level.INFO, "Indexed the adaptor " + alias + " in " + (System.nanoTime() - start) / 1_000_000
-          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions)");
+          + " ms (" + index.get("entry").asText() + " build, " + index.get("resolutions").size() + " resolutions, "
+          + index.get("lazy").size() + " lazy requires)");
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
@@ -227,6 +248,15 @@ public final class AdaptorIndexer implements AutoCloseable {
             + " -> " + e.getValue());
       }
     }
+    if (!(index.get("lazy") instanceof ObjectNode lazy) || !(index.get("shapes") instanceof ObjectNode shapes)) {
+      throw new IOException("the index has no lazy requires or no export shapes");
+    }
+    for (Map.Entry<String, JsonNode> e : lazy.properties()) {
+      if (!e.getValue().equals(resolutions.get(e.getKey())) || !shapes.path(e.getValue().asText()).isObject()) {
+        throw new IOException("the index has a lazy require that is not a recorded resolution with a shape: "
+            + e.getKey().replace('\0', ' '));
+      }
+    }
   }
 
   /** A relative, normalised path that does not climb out of the folder it is relative to. */
@@ -247,6 +277,9 @@ public final class AdaptorIndexer implements AutoCloseable {
       if (!stamp.equals(index.path("packageStamp").asText())
           || !JavetLibLoader.LIB_VERSION.equals(index.path("javet").asText())) {
         return false; // reinstalled, or made by the Node of another Kiln version
+      }
+      if (index.path("lazyDependencies").asBoolean(true) != lazyDependencies) {
+        return false; // made before lazy dependencies were switched on or off
       }
       Path nodeModules = repoDir.resolve("node_modules");
       for (Map.Entry<String, JsonNode> e : index.get("packages").properties()) {

@@ -39,6 +39,24 @@ class AdaptorIndexerIntegrationTest {
       import * as common from '@openfn/language-common';
       export default [(s) => ({ data: Object.keys(common).sort().map((k) => k + ':' + typeof common[k]) })];
       """;
+  /** Uses what language-common's dependencies give: lodash, date-fns, jsonpath-plus, csv-parse, undici. */
+  private static final String DEPENDENCIES_JOB = """
+      import { _, dateFns, dataValue, parseCsv, fn, http } from '@openfn/language-common';
+      export default [
+        fn((s) => ({ ...s, data: { chunks: _.chunk([1, 2, 3], 2), isArray: _.isArray([]), year: dateFns.format(new Date(0), 'yyyy'),
+          lodashKeys: Object.keys(_).length, dateFnsNames: Object.keys(dateFns).length, items: [{ n: 1 }] } })),
+        (s) => ({ ...s, data: { ...s.data, path: dataValue('items[0].n')(s) } }),
+        parseCsv('a,b\\n1,2', { columns: true }, (s) => ({ ...s, data: { ...s.data, csv: s.data } })),
+        async (s) => {
+          try {
+            await http.get('http://127.0.0.1:1/unreachable')(s);
+            return s;
+          } catch (e) {
+            return { ...s, data: { ...s.data, http: e.code ?? e.message.split(' ')[0] } };
+          }
+        },
+      ];
+      """;
 
   @TempDir
   static Path repo;
@@ -68,8 +86,13 @@ class AdaptorIndexerIntegrationTest {
 
   /** Runs the exports job; returns the export names and types and whether the index was used. */
   private static JsonNode[] runExportsJob() {
+    return runJob(EXPORTS_JOB);
+  }
+
+  /** Runs {@code job}; returns its final state's data and whether the index was used. */
+  private static JsonNode[] runJob(String job) {
     RecordingListener listener = new RecordingListener();
-    RunOutcome outcome = supervisor.run(RunRequest.of(TestPlans.oneStep("job", EXPORTS_JOB, NAME + "@" + VERSION), null),
+    RunOutcome outcome = supervisor.run(RunRequest.of(TestPlans.oneStep("job", job, NAME + "@" + VERSION), null),
         listener);
     assertThat(outcome.failure()).as("events %s", listener.events).isNull();
     boolean indexed = listener.ofType("log").stream()
@@ -82,6 +105,7 @@ class AdaptorIndexerIntegrationTest {
   void anIndexedRunSeesTheSameExportsAsAnUnindexedOne() throws Exception {
     Files.deleteIfExists(indexFile);
     JsonNode[] without = runExportsJob();
+    JsonNode[] dependenciesWithout = runJob(DEPENDENCIES_JOB);
     assertThat(without[1].asBoolean()).isFalse();
     try (AdaptorIndexer indexer = indexer()) {
       await(indexer.ensure(NAME, VERSION));
@@ -89,7 +113,13 @@ class AdaptorIndexerIntegrationTest {
     JsonNode[] with = runExportsJob();
     assertThat(with[1].asBoolean()).as("the run used the index").isTrue();
     assertThat(with[0]).isEqualTo(without[0]);
-    assertThat(with[0].toString()).contains("\"fn:function\"", "\"each:function\"");
+    assertThat(with[0].toString()).contains("\"fn:function\"", "\"each:function\"", "\"_:function\"");
+    // its dependencies are evaluated lazily (stand-ins until first used), with the same results
+    JsonNode[] dependenciesWith = runJob(DEPENDENCIES_JOB);
+    assertThat(dependenciesWith[1].asBoolean()).as("the run used the index").isTrue();
+    assertThat(dependenciesWith[0]).isEqualTo(dependenciesWithout[0]);
+    assertThat(dependenciesWith[0].toString()).contains("\"chunks\":[[1,2],[3]]", "\"year\":\"1970\"", "\"path\":1",
+        "\"http\":"); // undici, loaded at the request: the same error either way
   }
 
   @Test
@@ -107,6 +137,8 @@ class AdaptorIndexerIntegrationTest {
     assertThat(index.path("javet").asText()).isEqualTo(com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION);
     assertThat(index.path("packageStamp").asText()).isEqualTo(AdaptorIndexer.stamp(root));
     assertThat(index.path("resolutions").size()).isGreaterThan(1000);
+    assertThat(index.path("shapes").properties()).extracting(java.util.Map.Entry::getKey)
+        .contains("undici/index.js", "date-fns/index.js", "lodash/lodash.js");
     assertThat(Files.getPosixFilePermissions(indexFile)).extracting(Object::toString)
         .contains("OTHERS_READ").doesNotContain("OTHERS_WRITE", "GROUP_WRITE");
     Object written = Files.getAttribute(indexFile, "unix:ino");
@@ -151,6 +183,22 @@ class AdaptorIndexerIntegrationTest {
 
   @Test
   @Order(5)
+  void withLazyDependenciesOffTheIndexHasNoLazyRequiresAndSwitchingRebuildsIt() throws Exception {
+    RunProcessSandbox sandbox = RunProcessSandbox.lockedDown(repo, null);
+    try (AdaptorIndexer indexer = AdaptorIndexer.lockedDown(sandbox, false)) {
+      await(indexer.ensure(NAME, VERSION));
+    }
+    JsonNode off = JSON.readTree(indexFile.toFile());
+    assertThat(off.path("lazy").size()).isZero();
+    assertThat(off.path("lazyDependencies").asBoolean(true)).isFalse();
+    try (AdaptorIndexer indexer = AdaptorIndexer.lockedDown(sandbox, true)) {
+      await(indexer.ensure(NAME, VERSION));
+    }
+    assertThat(JSON.readTree(indexFile.toFile()).path("lazy").size()).isPositive();
+  }
+
+  @Test
+  @Order(6)
   void aVersionThatIsNotInstalledIsNotIndexed() {
     try (AdaptorIndexer indexer = indexer()) {
       assertThat(indexer.ensure(NAME, "0.0.1")).isCompletedExceptionally();

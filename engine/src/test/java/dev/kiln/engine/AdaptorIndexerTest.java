@@ -14,10 +14,12 @@ class AdaptorIndexerTest {
 
   private static ObjectNode index(String from, String to) {
     ObjectNode index = new ObjectMapper().createObjectNode()
-        .put("format", 1).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
+        .put("format", 2).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
         .put("packageStamp", "1:2:3");
     index.putObject("packages").put("date-fns", "4:5:6");
     index.putObject("resolutions").put(from, to);
+    index.putObject("lazy");
+    index.putObject("shapes");
     return index;
   }
 
@@ -41,6 +43,27 @@ class AdaptorIndexerTest {
   }
 
   @Test
+  void acceptsOnlyLazyRequiresThatAreRecordedResolutionsWithAShape() {
+    String key = ALIAS + "/dist\0date-fns";
+    ObjectNode index = index(key, "date-fns/index.js");
+    ((ObjectNode) index.get("lazy")).put(key, "date-fns/index.js");
+    ((ObjectNode) index.get("shapes")).putObject("date-fns/index.js").put("kind", "object");
+    assertThatCode(() -> AdaptorIndexer.check(index, ALIAS)).doesNotThrowAnyException();
+    ObjectNode elsewhere = index.deepCopy();
+    ((ObjectNode) elsewhere.get("lazy")).put(key, "evil/index.js");
+    ((ObjectNode) elsewhere.get("shapes")).putObject("evil/index.js").put("kind", "object");
+    ObjectNode unrecorded = index.deepCopy();
+    ((ObjectNode) unrecorded.get("lazy")).put("x\0y", "date-fns/index.js");
+    ObjectNode shapeless = index.deepCopy();
+    ((ObjectNode) shapeless.get("shapes")).removeAll();
+    for (ObjectNode bad : new ObjectNode[] {elsewhere, unrecorded, shapeless}) {
+      assertThatThrownBy(() -> AdaptorIndexer.check(bad, ALIAS)).hasMessageContaining("lazy require that is not");
+    }
+    index.remove("shapes");
+    assertThatThrownBy(() -> AdaptorIndexer.check(index, ALIAS)).hasMessageContaining("no export shapes");
+  }
+
+  @Test
   void refusesPackagesOutsideNodeModules() {
     ObjectNode index = index("\0x", "x.js");
     ((ObjectNode) index.get("packages")).put("../evil", "1:2:3");
@@ -52,9 +75,9 @@ class AdaptorIndexerTest {
   @Test
   void refusesAnIndexOfAnotherAdaptorFormatOrBuild() {
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js"), "@openfn/language-http_7.2.10"))
-        .hasMessageContaining("not a format-1 index of @openfn/language-http_7.2.10");
-    assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("format", 2), ALIAS))
-        .hasMessageContaining("not a format-1 index");
+        .hasMessageContaining("not a format-2 index of @openfn/language-http_7.2.10");
+    assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("format", 1), ALIAS))
+        .hasMessageContaining("not a format-2 index");
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("entry", "eval"), ALIAS))
         .hasMessageContaining("unknown build: eval");
     ObjectNode noNode = index("\0x", "x.js");

@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class AdaptorLoadBenchMain {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] MODES = {"cold", "entry only", "indexed"};
+  private static final String[] MODES = {"cold", "entry only", "indexed", "lazy deps"};
 
   private AdaptorLoadBenchMain() {}
 
@@ -40,6 +40,9 @@ public final class AdaptorLoadBenchMain {
       ObjectNode index = record(root);
       ObjectNode entryOnly = index.deepCopy();
       entryOnly.putObject("resolutions");
+      entryOnly.putObject("lazy");
+      ObjectNode eager = index.deepCopy();
+      eager.putObject("lazy");
       Files.createDirectories(indexFile.getParent());
       long[][] cpu = new long[MODES.length][rounds];
       long[][] wall = new long[MODES.length][rounds];
@@ -49,6 +52,7 @@ public final class AdaptorLoadBenchMain {
           switch (m) {
             case 0 -> Files.deleteIfExists(indexFile);
             case 1 -> write(indexFile, entryOnly);
+            case 2 -> write(indexFile, eager);
             default -> write(indexFile, index);
           }
           long[] cost = load(root);
@@ -61,7 +65,8 @@ public final class AdaptorLoadBenchMain {
         System.out.printf("%-36s %-11s %9.0f %9.0f %9d %7.2f%n", alias, MODES[m], median(cpu[m]), median(wall[m]),
             Arrays.stream(cpu[m]).min().orElse(0), median(cpu[m]) / coldCpu);
       }
-      System.out.printf("%-36s %s build, %d resolutions%n", "", index.get("entry").asText(), index.get("resolutions").size());
+      System.out.printf("%-36s %s build, %d resolutions, lazy: %s%n", "", index.get("entry").asText(),
+          index.get("resolutions").size(), index.get("shapes").properties().stream().map(java.util.Map.Entry::getKey).toList());
     }
   }
 

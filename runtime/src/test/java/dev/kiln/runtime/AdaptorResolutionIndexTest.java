@@ -60,7 +60,11 @@ class AdaptorResolutionIndexTest {
   }
 
   private ObjectNode record() {
-    return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(root.toString()) + ")");
+    return record(root);
+  }
+
+  private static ObjectNode record(Path adaptor) {
+    return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(adaptor.toString()) + ")");
   }
 
   /** The adaptor as a job sees it (export names → values, functions called), and the linker's log. */
@@ -93,7 +97,7 @@ class AdaptorResolutionIndexTest {
   @Test
   void recordsWhichBuildLoadsAndTheCommonJsResolutionsInsideNodeModules() {
     ObjectNode index = record();
-    assertThat(index.path("format").asInt()).isEqualTo(1);
+    assertThat(index.path("format").asInt()).isEqualTo(2);
     assertThat(index.path("alias").asText()).isEqualTo(ALIAS);
     assertThat(index.path("entry").asText()).isEqualTo("require"); // the ES build cannot link babel-getters
     assertThat(index.path("packageStamp").asText()).matches("\\d+:\\d+:\\d+");
@@ -123,6 +127,7 @@ class AdaptorResolutionIndexTest {
     // an index pointing babel-getters elsewhere inside node_modules is followed: only the engine may write it
     Files.writeString(repo.resolve("node_modules/babel-getters/other.js"), "exports.greet = () => 'from the index';");
     ((ObjectNode) index.get("resolutions")).put(ALIAS + "\0babel-getters", "babel-getters/other.js");
+    ((ObjectNode) index.get("lazy")).remove(ALIAS + "\0babel-getters"); // (a lazy require must agree with it)
     writeIndex(index);
     assertThat(load().path("exports").path("hello").asText()).isEqualTo("function → from the index");
     Files.delete(repo.resolve("node_modules/babel-getters/other.js"));
@@ -144,8 +149,13 @@ class AdaptorResolutionIndexTest {
     ObjectNode reinstalled = good.deepCopy().put("packageStamp", "1:2:3");
     ObjectNode otherAdaptor = good.deepCopy().put("alias", "@openfn/language-fixture_1.0.0");
     ObjectNode otherNode = good.deepCopy().put("node", "20.0.0");
+    ObjectNode lazyElsewhere = good.deepCopy(); // a lazy require must be a recorded resolution
+    ((ObjectNode) lazyElsewhere.get("lazy")).put(ALIAS + "\0babel-getters", "lodash-like/index.js");
+    ((ObjectNode) lazyElsewhere.get("shapes")).putObject("lodash-like/index.js").put("kind", "object")
+        .putArray("keys").add("greet");
+    ((ObjectNode) lazyElsewhere.get("shapes").get("lodash-like/index.js")).putArray("hidden");
     for (JsonNode bad : new JsonNode[] {
-        outside, absolute, notNormalised, climbing, reinstalled, otherAdaptor, otherNode}) {
+        outside, absolute, notNormalised, climbing, reinstalled, otherAdaptor, otherNode, lazyElsewhere}) {
       writeIndex(bad);
       JsonNode loaded = load();
       assertThat(loaded.path("exports")).isEqualTo(expected);
@@ -176,5 +186,58 @@ class AdaptorResolutionIndexTest {
           return { wrapped: Module._resolveFilename.name };
         })()""".formatted(JSON.valueToTree(root.toString())));
     assertThat(result.path("wrapped").asText()).isEqualTo("indexedResolveFilename");
+  }
+
+  private static final String LAZY_ALIAS = "@openfn/language-lazydeps_1.0.0";
+
+  @Test
+  void requiresOfOtherPackagesWithoutGlobalEffectsAreRecordedAsLazy() {
+    ObjectNode index = record(repo.resolve("node_modules").resolve(LAZY_ALIAS));
+    assertThat(index.path("lazy").properties()).extracting(java.util.Map.Entry::getValue).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("lazy-object/index.js", "lazy-function/index.js", "lazy-class/index.js");
+    assertThat(index.path("lazy").path(LAZY_ALIAS + "\0lazy-object").asText()).isEqualTo("lazy-object/index.js");
+    JsonNode object = index.path("shapes").path("lazy-object/index.js");
+    assertThat(object.path("kind").asText()).isEqualTo("object");
+    assertThat(object.path("keys").toString()).isEqualTo("[\"add\",\"fixed\",\"__esModule\"]");
+    assertThat(object.path("hidden").toString()).isEqualTo("[\"__esModule\"]");
+    assertThat(object.path("esModule").asBoolean()).isTrue();
+    assertThat(index.path("shapes").path("lazy-class/index.js").path("kind").asText()).isEqualTo("function");
+    // global-effect changed globalThis when evaluated; symbol-keys has a key a stand-in cannot answer
+    // for; for-effects is required in a statement of its own
+    assertThat(index.path("resolutions").path(LAZY_ALIAS + "\0global-effect").asText()).isEqualTo("global-effect/index.js");
+    assertThat(index.path("shapes").has("global-effect/index.js")).isFalse();
+    assertThat(index.path("shapes").has("symbol-keys/index.js")).isFalse();
+    assertThat(index.path("lazy").has(LAZY_ALIAS + "\0for-effects")).isFalse(); // `require('for-effects');`
+  }
+
+  /** Imports the lazydeps adaptor, then calls its exports; which fixture packages were evaluated when. */
+  private JsonNode loadLazyDeps() {
+    return inFreshRuntime("""
+        (async () => {
+          const Module = require('node:module');
+          const evaluated = () => Object.keys(Module._cache).map((f) => /node_modules\\/([^/@][^/]*)\\/index\\.js$/.exec(f)?.[1])
+              .filter(Boolean).sort();
+          const link = hostRequire('linker.js').createLinker({ repo: %s, whitelist: [] });
+          const module = await link('@openfn/language-lazydeps', require('node:vm').createContext());
+          await module.link(() => {});
+          await module.evaluate();
+          const atImport = evaluated();
+          const { add, tool, thing, count, effects } = module.namespace;
+          return { atImport, results: [add(1, 2), tool('x'), thing(4), count(9), effects()], afterUse: evaluated() };
+        })()""".formatted(JSON.valueToTree(repo.toString())));
+  }
+
+  @Test
+  void aLazyDependencyIsEvaluatedAtItsFirstUseWithTheSameResults() throws IOException {
+    JsonNode without = loadLazyDeps();
+    assertThat(without.path("atImport").toString()).contains("lazy-object", "lazy-function", "lazy-class");
+    Path lazyIndex = repo.resolve(".kiln/adaptors").resolve(LAZY_ALIAS).resolve("index.json");
+    Files.createDirectories(lazyIndex.getParent());
+    Files.writeString(lazyIndex, JSON.writeValueAsString(record(repo.resolve("node_modules").resolve(LAZY_ALIAS))));
+    JsonNode with = loadLazyDeps();
+    assertThat(with.path("atImport").toString()).isEqualTo("[\"for-effects\",\"global-effect\",\"symbol-keys\"]");
+    assertThat(with.path("results")).isEqualTo(without.path("results"));
+    assertThat(with.path("results").toString()).isEqualTo("[3,\"tool x\",4,10,\"global:symbol:1\"]");
+    assertThat(with.path("afterUse")).isEqualTo(without.path("afterUse"));
   }
 }

@@ -13,8 +13,9 @@
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
+const { shapeOf, isShape, lazyExports } = require('./lazyexports.js');
 
-const FORMAT = 1;
+const FORMAT = 2;
 const FORMATS = new Set(['import', 'require']);
 
 /**
@@ -87,6 +88,111 @@ function relativeDir(nodeModules, dir) {
   return dir.startsWith(nodeModules + path.sep) ? dir.slice(nodeModules.length + 1) : null;
 }
 
+/** The package folder of a path relative to node_modules ('' is node_modules itself: none). */
+const packageOf = (rel) => (rel === '' ? null : packageDir(rel));
+
+/** Built-ins whose own properties and prototypes a package could change for everyone. */
+const BUILT_INS = [
+  Object, Function, Array, String, Number, Boolean, Symbol, BigInt, Promise, Map, Set, WeakMap, WeakSet, Date,
+  RegExp, Error, TypeError, RangeError, SyntaxError, ArrayBuffer, Uint8Array, DataView, Reflect, JSON, Math,
+];
+
+/**
+ * The own properties of everything evaluating a package may change for the whole runtime: the
+ * global object, `process` and its environment, the built-ins and their prototypes.
+ */
+function globalFingerprint() {
+  const objects = [globalThis, process, process.env];
+  for (const builtIn of BUILT_INS) objects.push(builtIn, builtIn.prototype);
+  const values = [];
+  for (const object of objects) {
+    if (object === undefined) continue;
+    for (const key of Reflect.ownKeys(object)) {
+      const { value, get, set } = Object.getOwnPropertyDescriptor(object, key);
+      values.push(object, key, value, get, set);
+    }
+  }
+  return values;
+}
+
+const sameFingerprint = (a, b) => a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
+
+/** Whether `source` has `require(<request>)` as a statement of its own: required for its effects. */
+function requiredForEffects(source, request) {
+  const quoted = `(['"\`])${request.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`;
+  return new RegExp(`(?:^|[;{}\\n\\r])[ \\t]*require\\(\\s*${quoted}\\s*\\)[ \\t]*(?:[;\\n\\r]|$)`).test(source);
+}
+
+/**
+ * While `load()` runs, notes the requires from one package into another that must evaluate the
+ * required package at once, never lazily: those whose evaluation changed something global (a
+ * polyfill, a `process.env` default, a listener on `process`), and those that are statements of
+ * their own (`require('x');`: for the package's effects, such as registering a locale or plugin).
+ * Resolves to {build, global: files, forEffects: '<from>\0<request>' keys}.
+ */
+async function noteEffects(nodeModules, load) {
+  // Node defines some globals as getters that replace themselves at the first read (fetch,
+  // crypto, navigator...): read them all first, so that a package reading one is not taken for one
+  // that changed it
+  for (const key of Reflect.ownKeys(globalThis)) {
+    try {
+      globalThis[key];
+    } catch {
+      // a getter that throws changes nothing
+    }
+  }
+  const global = new Set();
+  const forEffects = new Set();
+  const sources = new Map(); // parent file → its source
+  const original = Module.prototype.require;
+  Module.prototype.require = function noticingRequire(request) {
+    let file;
+    try {
+      file = Module._resolveFilename(request, this, false);
+    } catch {
+      return original.apply(this, arguments); // Node's own error
+    }
+    const from = typeof this?.filename === 'string' ? relativeDir(nodeModules, path.dirname(this.filename)) : null;
+    const to = relativeDir(nodeModules, file);
+    if (from === null || !to || packageOf(from) === packageOf(to)) return original.apply(this, arguments);
+    if (!sources.has(this.filename)) sources.set(this.filename, fs.readFileSync(this.filename, 'utf8'));
+    if (requiredForEffects(sources.get(this.filename), request)) forEffects.add(`${from}\0${request}`);
+    if (Module._cache[file]) return original.apply(this, arguments);
+    const before = globalFingerprint();
+    try {
+      return original.apply(this, arguments);
+    } finally {
+      if (!sameFingerprint(before, globalFingerprint())) global.add(to);
+    }
+  };
+  try {
+    return { build: await load(), global, forEffects };
+  } finally {
+    Module.prototype.require = original;
+  }
+}
+
+/**
+ * The requires that may be answered lazily: from one package into another whose evaluation
+ * changed nothing global, not required for its effects, and whose exports have a shape a stand-in
+ * can answer for. Resolves to
+ * {lazy: {<from>\0<request>: <to>}, shapes: {<to>: shape}}.
+ */
+function lazyRequires(nodeModules, resolutions, { global, forEffects }) {
+  const lazy = {};
+  const shapes = {};
+  for (const [key, to] of Object.entries(resolutions)) {
+    const from = key.slice(0, key.indexOf('\0'));
+    const loaded = Module._cache[`${nodeModules}/${to}`];
+    if (packageOf(from) === packageOf(to) || global.has(to) || forEffects.has(key) || !loaded?.loaded) continue;
+    const shape = Object.hasOwn(shapes, to) ? shapes[to] : shapeOf(loaded.exports);
+    if (!shape) continue;
+    shapes[to] = shape;
+    lazy[key] = to;
+  }
+  return { lazy, shapes };
+}
+
 /**
  * Records the CommonJS resolutions of loading the adaptor in `root` (indexing process only):
  * `load()` imports it and resolves to the build it used ('import' | 'require'). Resolves to the
@@ -111,9 +217,9 @@ async function record(root, load) {
     }
     return file;
   };
-  let entry;
+  let noted;
   try {
-    entry = await load();
+    noted = await noteEffects(nodeModules, load);
   } finally {
     Module._resolveFilename = original;
   }
@@ -127,16 +233,21 @@ async function record(root, load) {
       }
     }
   }
+  const { lazy, shapes } = lazyRequires(nodeModules, resolutions, noted);
   return {
-    format: FORMAT, alias: location.alias, node: process.versions.node, packageStamp: stamp, entry, packages, resolutions,
+    format: FORMAT, alias: location.alias, node: process.versions.node, packageStamp: stamp, entry: noted.build, packages,
+    resolutions, lazy, shapes,
   };
 }
 
 // ---- replay (run processes) ----
 
 const memo = new Map(); // absolute parent folder + '\0' + request → absolute file
+const lazy = new Map(); // absolute parent folder + '\0' + request → {file, shape} (lazyRequires())
+const standIns = new Map(); // absolute file → the stand-in every lazy require of it gets
 const loaded = new Map(); // index file → its parsed index, or null when unusable
 let installed = false;
+let lazyInstalled = false;
 
 function installMemo() {
   if (installed) return;
@@ -147,6 +258,34 @@ function installMemo() {
       const dir = path.dirname(parent.filename);
       const file = memo.get(`${dir}\0${request}`);
       if (file !== undefined && hasStandardPaths(parent, dir) && (Module._cache[file] || fs.existsSync(file))) return file;
+    }
+    return original.apply(this, arguments);
+  };
+}
+
+/**
+ * A require recorded as lazy gets a stand-in for the file's exports (lazyexports.js) while the
+ * file is not evaluated yet, the same one for every package that requires it; the stand-in
+ * evaluates it with this require (parent and request) at its first use.
+ */
+function installLazyRequire() {
+  if (lazyInstalled) return;
+  lazyInstalled = true;
+  const original = Module.prototype.require;
+  Module.prototype.require = function lazyRequire(request) {
+    if (typeof this?.filename === 'string') {
+      const dir = path.dirname(this.filename);
+      const entry = lazy.get(`${dir}\0${request}`);
+      if (entry !== undefined) {
+        const standIn = standIns.get(entry.file);
+        if (standIn) return standIn;
+        if (!Module._cache[entry.file] && hasStandardPaths(this, dir) && fs.existsSync(entry.file)) {
+          const parent = this;
+          const created = lazyExports(entry.shape, () => original.call(parent, request), request);
+          standIns.set(entry.file, created);
+          return created;
+        }
+      }
     }
     return original.apply(this, arguments);
   };
@@ -179,6 +318,14 @@ function check(index, location, stamp) {
       throw new Error(`a resolution leaves node_modules: ${JSON.stringify(key)} → ${JSON.stringify(to)}`);
     }
   }
+  if (typeof index.lazy !== 'object' || index.lazy === null) throw new Error('no lazy requires');
+  if (typeof index.shapes !== 'object' || index.shapes === null) throw new Error('no export shapes');
+  for (const [key, to] of Object.entries(index.lazy)) {
+    // only resolutions checked above, and only with a shape
+    if (!Object.hasOwn(index.resolutions, key) || index.resolutions[key] !== to || !isShape(index.shapes[to])) {
+      throw new Error(`a lazy require that is not a recorded resolution with a shape: ${JSON.stringify(key)}`);
+    }
+  }
 }
 
 /**
@@ -208,7 +355,13 @@ function useIndex(root, report) {
     const from = key.slice(0, cut);
     memo.set(`${from === '' ? prefix : `${prefix}/${from}`}${key.slice(cut)}`, `${prefix}/${to}`);
   }
+  for (const [key, to] of Object.entries(index.lazy)) {
+    const cut = key.indexOf('\0');
+    const from = key.slice(0, cut);
+    lazy.set(`${from === '' ? prefix : `${prefix}/${from}`}${key.slice(cut)}`, { file: `${prefix}/${to}`, shape: index.shapes[to] });
+  }
   installMemo();
+  installLazyRequire();
   return index;
 }
 
