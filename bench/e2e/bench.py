@@ -23,7 +23,7 @@ COMMON = "@openfn/language-common@3.3.4"
 HTTP = "@openfn/language-http@7.2.10"
 
 
-# The worker as ./kiln starts it: its JVM options file and 2 malloc arenas.
+# The worker (and the dev server) as ./kiln starts it: its JVM options file and 2 malloc arenas.
 LAUNCHER_WORKER_OPTS = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli",
                                           "worker-jvm.options")
 WORKER_ENV = {"MALLOC_ARENA_MAX": "2", **os.environ}
@@ -40,17 +40,21 @@ def process_arguments(runs, capacity):
     parser.add_argument("--worker-java-opts", default=LAUNCHER_WORKER_OPTS,
                         help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
                              " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
+    parser.add_argument("--dev-java-opts", default=LAUNCHER_WORKER_OPTS + " -Xmx768m",
+                        help="JVM options of the dev server (default: the launcher's for `kiln dev`)")
     return parser
 
 
 def start_dev_server_and_worker(args, work, logs):
     """Starts a dev server (its data in work), waits for its API, then starts a worker connected to
-    it; returns (dev server process, worker process, Api, the worker's HTTP port)."""
+    it (its repo: args.repo_dir, set to a fresh one in work when not given); returns (dev server
+    process, worker process, Api, the worker's HTTP port)."""
+    args.repo_dir = args.repo_dir or os.path.join(work, "repo")
     dev_port, worker_port = free_port(), free_port()
     secret, token = secrets.token_hex(32), secrets.token_hex(16)
-    dev = subprocess.Popen([args.java, "-cp", args.classpath, "dev.kiln.devserver.DevServer",
+    dev = subprocess.Popen([args.java, *args.dev_java_opts.split(), "-cp", args.classpath, "dev.kiln.devserver.DevServer",
                             "--port", str(dev_port), "--db", os.path.join(work, "dev.db"),
-                            "--secret", secret, "--api-token", token], stdout=logs, stderr=logs)
+                            "--secret", secret, "--api-token", token], stdout=logs, stderr=logs, env=WORKER_ENV)
     try:
         api = Api(dev_port, token)
 
@@ -64,7 +68,7 @@ def start_dev_server_and_worker(args, work, logs):
                                    "dev.kiln.cli.Main", "worker",
                                    "--lightning", f"ws://127.0.0.1:{dev_port}/worker", "--secret", secret,
                                    "--capacity", str(args.capacity), "--port", str(worker_port),
-                                   "--repo-dir", args.repo_dir or os.path.join(work, "repo"),
+                                   "--repo-dir", args.repo_dir,
                                    "--data-dir", os.path.join(work, "worker-data")],
                                   stdout=logs, stderr=logs, env=WORKER_ENV)
     except BaseException:
@@ -239,6 +243,20 @@ def variants(http_port):
     }
 
 
+def wait_for_indexes(repo_dir, log_file, workflow):
+    """Waits until the worker has indexed (or given up indexing) each adaptor of the workflow: it does
+    that in the background after the install, in a process of its own, and the runs before it load
+    the adaptor without an index. Measuring steady state means measuring after it."""
+    aliases = {spec.rsplit("@", 1)[0] + "_" + spec.rsplit("@", 1)[1]
+               for step in workflow["steps"] for spec in step.get("adaptors", [])}
+    def indexed():
+        with open(log_file, errors="replace") as f:
+            text = f.read()
+        return all(os.path.exists(os.path.join(repo_dir, ".kiln", "adaptors", a, "index.json"))
+                   or f"Could not index the adaptor {a} " in text for a in aliases)
+    wait_until(indexed, 120, f"the worker's index of {', '.join(sorted(aliases))}")
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
@@ -297,13 +315,15 @@ def main():
         idle_rss = idle(worker.pid, worker_port)
         print(f"kiln bench/e2e {datetime.now().astimezone().isoformat(timespec='minutes')}, "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, "
-              f"{args.runs} runs per variant at capacity {args.capacity}, worker JVM options '{args.worker_java_opts}'; times in ms")
+              f"{args.runs} runs per variant at capacity {args.capacity}, worker JVM options '{args.worker_java_opts}', "
+              f"dev server JVM options '{args.dev_java_opts}'; times in ms")
         for name, (workflow, state) in variants(item_server.server_address[1]).items():
             if name not in args.variants.split(","):
                 continue
             warm = measure(api, sampler, name, workflow, state, args.capacity)  # installs adaptors, warms
             if warm[1]:
                 raise SystemExit(f"bench/e2e: the '{name}' warm-up runs failed; see {logs.name}")
+            wait_for_indexes(args.repo_dir, logs.name, workflow)
             sequential = name.endswith("one-at-a-time")
             count = args.runs // 2 if sequential else args.runs
             def cpu_now():

@@ -350,15 +350,10 @@ function useIndex(root, report) {
   // check() saw every path normalised and inside: joining is concatenating (path.join, interpreted
   // in a fresh runtime, cost another 15–20 ms)
   const prefix = location.nodeModules;
-  for (const [key, to] of Object.entries(index.resolutions)) {
-    const cut = key.indexOf('\0');
-    const from = key.slice(0, cut);
-    memo.set(`${from === '' ? prefix : `${prefix}/${from}`}${key.slice(cut)}`, `${prefix}/${to}`);
-  }
+  const absoluteKey = (key) => (key.startsWith('\0') ? prefix + key : `${prefix}/${key}`);
+  for (const [key, to] of Object.entries(index.resolutions)) memo.set(absoluteKey(key), `${prefix}/${to}`);
   for (const [key, to] of Object.entries(index.lazy)) {
-    const cut = key.indexOf('\0');
-    const from = key.slice(0, cut);
-    lazy.set(`${from === '' ? prefix : `${prefix}/${from}`}${key.slice(cut)}`, { file: `${prefix}/${to}`, shape: index.shapes[to] });
+    lazy.set(absoluteKey(key), { file: `${prefix}/${to}`, shape: index.shapes[to] });
   }
   installMemo();
   installLazyRequire();
