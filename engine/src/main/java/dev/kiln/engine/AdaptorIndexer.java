@@ -48,7 +48,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdaptorIndexer implements AutoCloseable {
   static final String MAIN_CLASS = "dev.kiln.runtime.AdaptorIndexMain";
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
   private static final System.Logger LOG = System.getLogger(AdaptorIndexer.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MEMORY_LIMIT_MB = 512;
@@ -227,6 +227,9 @@ public final class AdaptorIndexer implements AutoCloseable {
     String entry = index.path("entry").asText();
     if (!entry.equals("import") && !entry.equals("require")) {
       throw new IOException("the index names an unknown build: " + entry);
+    }
+    if (!index.path("exportNames").isArray()) {
+      throw new IOException("the index has no export names");
     }
     if (!(index.get("resolutions") instanceof ObjectNode resolutions)) {
       throw new IOException("the index has no resolutions");

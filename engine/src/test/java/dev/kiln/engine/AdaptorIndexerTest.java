@@ -14,8 +14,9 @@ class AdaptorIndexerTest {
 
   private static ObjectNode index(String from, String to) {
     ObjectNode index = new ObjectMapper().createObjectNode()
-        .put("format", 2).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
+        .put("format", 3).put("alias", ALIAS).put("node", "22.12.0").put("javet", "4.1.1").put("entry", "require")
         .put("packageStamp", "1:2:3");
+    index.putArray("exportNames").add("default").add("fn");
     index.putObject("packages").put("date-fns", "4:5:6");
     index.putObject("resolutions").put(from, to);
     index.putObject("lazy");
@@ -75,11 +76,14 @@ class AdaptorIndexerTest {
   @Test
   void refusesAnIndexOfAnotherAdaptorFormatOrBuild() {
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js"), "@openfn/language-http_7.2.10"))
-        .hasMessageContaining("not a format-2 index of @openfn/language-http_7.2.10");
+        .hasMessageContaining("not a format-3 index of @openfn/language-http_7.2.10");
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("format", 1), ALIAS))
-        .hasMessageContaining("not a format-2 index");
+        .hasMessageContaining("not a format-3 index");
     assertThatThrownBy(() -> AdaptorIndexer.check(index("\0x", "x.js").put("entry", "eval"), ALIAS))
         .hasMessageContaining("unknown build: eval");
+    ObjectNode noNames = index("\0x", "x.js");
+    noNames.remove("exportNames");
+    assertThatThrownBy(() -> AdaptorIndexer.check(noNames, ALIAS)).hasMessageContaining("no export names");
     ObjectNode noNode = index("\0x", "x.js");
     noNode.remove("node");
     assertThatThrownBy(() -> AdaptorIndexer.check(noNode, ALIAS)).hasMessageContaining("which Node made it");

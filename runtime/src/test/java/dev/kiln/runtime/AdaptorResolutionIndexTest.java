@@ -97,7 +97,8 @@ class AdaptorResolutionIndexTest {
   @Test
   void recordsWhichBuildLoadsAndTheCommonJsResolutionsInsideNodeModules() {
     ObjectNode index = record();
-    assertThat(index.path("format").asInt()).isEqualTo(2);
+    assertThat(index.path("format").asInt()).isEqualTo(3);
+    assertThat(index.path("exportNames").toString()).isEqualTo("[\"build\",\"default\",\"hello\"]");
     assertThat(index.path("alias").asText()).isEqualTo(ALIAS);
     assertThat(index.path("entry").asText()).isEqualTo("require"); // the ES build cannot link babel-getters
     assertThat(index.path("packageStamp").asText()).matches("\\d+:\\d+:\\d+");
@@ -239,5 +240,37 @@ class AdaptorResolutionIndexTest {
     assertThat(with.path("results")).isEqualTo(without.path("results"));
     assertThat(with.path("results").toString()).isEqualTo("[3,\"tool x\",4,10,\"global:symbol:1\"]");
     assertThat(with.path("afterUse")).isEqualTo(without.path("afterUse"));
+  }
+
+  /** The namespace a job gets of the cjsnames adaptor: each name, its type and value, after calling bump(). */
+  private JsonNode cjsNamesAsAJobSeesThem() {
+    return inFreshRuntime("""
+        (async () => {
+          const link = hostRequire('linker.js').createLinker({ repo: %s, whitelist: [] });
+          const module = await link('@openfn/language-cjsnames', require('node:vm').createContext());
+          await module.link(() => {});
+          await module.evaluate();
+          const ns = module.namespace;
+          ns.bump();
+          const shown = (v) => (typeof v === 'function' ? null : typeof v === 'object' && v ? Object.keys(v) : v ?? null);
+          return Object.keys(ns).map((k) => [k, typeof ns[k], shown(ns[k])]);
+        })()""".formatted(JSON.valueToTree(repo.toString())));
+  }
+
+  @Test
+  void anIndexedCommonJsBuildIsRequiredAndGivesTheNamespaceNodesImportGives() throws IOException {
+    String alias = "@openfn/language-cjsnames_1.0.0";
+    JsonNode imported = cjsNamesAsAJobSeesThem();
+    Path index = repo.resolve(".kiln/adaptors").resolve(alias).resolve("index.json");
+    Files.createDirectories(index.getParent());
+    ObjectNode recorded = record(repo.resolve("node_modules").resolve(alias));
+    assertThat(recorded.path("entry").asText()).isEqualTo("require");
+    Files.writeString(index, JSON.writeValueAsString(recorded));
+    JsonNode required = cjsNamesAsAJobSeesThem();
+    assertThat(required).isEqualTo(imported);
+    // a snapshot after evaluation (bump() changed module.exports, not the namespace); a name the lexer
+    // found that is not an own property; module.exports as default (its getter that throws unread)
+    assertThat(imported.toString()).contains("[\"counter\",\"number\",0]", "[\"inherited\",\"undefined\",null]",
+        "[\"plain\",\"string\",\"plain\"]", "[\"default\",\"object\",[\"default\",\"plain\",\"counter\",\"bump\",\"throwing\",\"greet\"]]");
   }
 }

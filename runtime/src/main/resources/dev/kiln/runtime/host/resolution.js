@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { shapeOf, isShape, lazyExports } = require('./lazyexports.js');
 
-const FORMAT = 2;
+const FORMAT = 3;
 const FORMATS = new Set(['import', 'require']);
 
 /**
@@ -128,7 +128,7 @@ function requiredForEffects(source, request) {
  * required package at once, never lazily: those whose evaluation changed something global (a
  * polyfill, a `process.env` default, a listener on `process`), and those that are statements of
  * their own (`require('x');`: for the package's effects, such as registering a locale or plugin).
- * Resolves to {build, global: files, forEffects: '<from>\0<request>' keys}.
+ * Resolves to {loaded: what load() resolved to, global: files, forEffects: '<from>\0<request>' keys}.
  */
 async function noteEffects(nodeModules, load) {
   // Node defines some globals as getters that replace themselves at the first read (fetch,
@@ -166,7 +166,7 @@ async function noteEffects(nodeModules, load) {
     }
   };
   try {
-    return { build: await load(), global, forEffects };
+    return { loaded: await load(), global, forEffects };
   } finally {
     Module.prototype.require = original;
   }
@@ -195,7 +195,8 @@ function lazyRequires(nodeModules, resolutions, { global, forEffects }) {
 
 /**
  * Records the CommonJS resolutions of loading the adaptor in `root` (indexing process only):
- * `load()` imports it and resolves to the build it used ('import' | 'require'). Resolves to the
+ * `load()` imports it and resolves to {build: the build it used ('import' | 'require'),
+ * exportNames: the names of the namespace it got}. Resolves to the
  * index object (the engine checks it and writes it).
  */
 async function record(root, load) {
@@ -235,8 +236,8 @@ async function record(root, load) {
   }
   const { lazy, shapes } = lazyRequires(nodeModules, resolutions, noted);
   return {
-    format: FORMAT, alias: location.alias, node: process.versions.node, packageStamp: stamp, entry: noted.build, packages,
-    resolutions, lazy, shapes,
+    format: FORMAT, alias: location.alias, node: process.versions.node, packageStamp: stamp, entry: noted.loaded.build,
+    exportNames: noted.loaded.exportNames, packages, resolutions, lazy, shapes,
   };
 }
 
@@ -299,6 +300,9 @@ function check(index, location, stamp) {
   if (index.node !== process.versions.node) throw new Error(`it was made with Node ${index.node}`);
   if (index.packageStamp !== stamp) throw new Error('the adaptor was reinstalled since');
   if (!FORMATS.has(index.entry)) throw new Error(`unknown entry ${index.entry}`);
+  if (!Array.isArray(index.exportNames) || !index.exportNames.every((name) => typeof name === 'string')) {
+    throw new Error('no export names');
+  }
   if (typeof index.resolutions !== 'object' || index.resolutions === null) throw new Error('no resolutions');
   if (typeof index.packages !== 'object' || index.packages === null) throw new Error('no packages');
   for (const [dir, packageStampThen] of Object.entries(index.packages)) {
