@@ -23,9 +23,10 @@ COMMON = "@openfn/language-common@3.3.4"
 HTTP = "@openfn/language-http@7.2.10"
 
 
-# The worker (and the dev server) as ./kiln starts it: its JVM options file and 2 malloc arenas.
-LAUNCHER_WORKER_OPTS = "@" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli",
-                                          "worker-jvm.options")
+# The worker and the dev server as ./kiln starts them: their JVM options files and 2 malloc arenas.
+CLI_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli")
+LAUNCHER_WORKER_OPTS = "@" + os.path.join(CLI_DIR, "worker-jvm.options")
+LAUNCHER_DEV_OPTS = "@" + os.path.join(CLI_DIR, "dev-jvm.options")
 WORKER_ENV = {"MALLOC_ARENA_MAX": "2", **os.environ}
 
 
@@ -40,8 +41,8 @@ def process_arguments(runs, capacity):
     parser.add_argument("--worker-java-opts", default=LAUNCHER_WORKER_OPTS,
                         help="JVM options of the worker process (default: the launcher's, @cli/worker-jvm.options,"
                              " with MALLOC_ARENA_MAX=2 as ./kiln sets it)")
-    parser.add_argument("--dev-java-opts", default=LAUNCHER_WORKER_OPTS + " -Xmx768m",
-                        help="JVM options of the dev server (default: the launcher's for `kiln dev`)")
+    parser.add_argument("--dev-java-opts", default=LAUNCHER_DEV_OPTS,
+                        help="JVM options of the dev server (default: the launcher's for `kiln dev`, @cli/dev-jvm.options)")
     return parser
 
 
