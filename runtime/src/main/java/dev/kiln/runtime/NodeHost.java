@@ -141,6 +141,19 @@ final class NodeHost implements AutoCloseable {
     return meta == null ? "the import never settled" : "{}".equals(meta) ? null : meta;
   }
 
+  /** The JSON array of the lazy adaptor dependencies this runtime has evaluated (its run used them). */
+  String evaluatedDependencies() {
+    return call("evaluatedDependencies");
+  }
+
+  /**
+   * Evaluates now those of {@code filesJson} (a JSON array, from {@link #evaluatedDependencies()} of
+   * an earlier runtime) that are lazy dependencies of the adaptors preloaded into this one.
+   */
+  void evaluateDependencies(String filesJson) {
+    call("evaluateDependencies", filesJson);
+  }
+
   /**
    * Loads an installed adaptor (its folder) without any resolution index, recording one (the
    * indexing process, {@link AdaptorIndexMain}).

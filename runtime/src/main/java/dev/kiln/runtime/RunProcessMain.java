@@ -32,7 +32,8 @@ import java.util.List;
  * to serve another run once this one has ended with {@code workflow-complete}: the run's Node
  * runtime is closed (whatever its code left open is abandoned), the run folder emptied, a fresh
  * runtime created with the process' environment and working directory as they were at start, the
- * given adaptors imported into it, and {@code ready} written again. Any other end of a run (a
+ * given adaptors imported into it (with the lazy dependencies the run used evaluated), and
+ * {@code ready} written again. Any other end of a run (a
  * {@code workflow-error}, or no {@code recycle}) ends the process.
  */
 public final class RunProcessMain {
@@ -67,12 +68,14 @@ public final class RunProcessMain {
     JobStepCompiler compiler = JobStepCompiler.prepared();
     // never closed when the process ends: it halts right after its last run, abandoning whatever
     // job code left open
-    NodeHost host = freshHost(frames, processArgs.preloads(), stderr);
+    NodeHost host = freshHost(frames, processArgs.preloads(), "[]", stderr);
     while (true) {
       JsonNode recycle = serve(host, compiler, in, frames, stderr);
       if (recycle == null) {
         exit(0);
       }
+      // what the run used of its adaptors' lazy dependencies is evaluated for the next one ahead
+      String used = host.evaluatedDependencies();
       // environment and working directory back to the process' start, before the run folder is
       // emptied: a working directory that no longer exists would break the next runtime's bootstrap
       host.restoreProcess(baseline);
@@ -82,7 +85,7 @@ public final class RunProcessMain {
       }
       List<String> preloads = new ArrayList<>();
       recycle.path("preload").forEach(folder -> preloads.add(folder.asText()));
-      host = freshHost(frames, preloads, stderr);
+      host = freshHost(frames, preloads, used, stderr);
     }
   }
 
@@ -136,9 +139,12 @@ public final class RunProcessMain {
 
   /**
    * A new Node runtime for the next run (the process restored to its start beforehand), with the
-   * given installed adaptors imported (into this runtime only, which serves one run).
+   * given installed adaptors imported (into this runtime only, which serves one run) and those of
+   * their lazy dependencies evaluated that the previous run used ({@code usedJson}, a JSON array of
+   * files): a run like the last one finds them ready, one that uses none pays for none.
    */
-  private static NodeHost freshHost(ScrubbingFrameSink frames, List<String> preloads, PrintStream stderr) {
+  private static NodeHost freshHost(ScrubbingFrameSink frames, List<String> preloads, String usedJson,
+      PrintStream stderr) {
     NodeHost host = NodeHost.create(PlanRunner.logFrames(frames), stderr);
     for (String adaptorRoot : preloads) {
       String problem = host.preload(adaptorRoot);
@@ -146,6 +152,7 @@ public final class RunProcessMain {
         stderr.println("RunProcessMain: could not preload " + adaptorRoot + ": " + problem);
       }
     }
+    host.evaluateDependencies(usedJson);
     return host;
   }
 

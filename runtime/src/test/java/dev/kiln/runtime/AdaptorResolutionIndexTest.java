@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,17 +32,7 @@ class AdaptorResolutionIndexTest {
 
   @BeforeEach
   void copyTheFixtureRepo() throws IOException {
-    Path source = Fixtures.repo();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path from : (Iterable<Path>) files::iterator) {
-        Path to = repo.resolve(source.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(from, to);
-        }
-      }
-    }
+    Fixtures.copyRepo(repo);
     root = repo.resolve("node_modules").resolve(ALIAS);
     indexFile = repo.resolve(".kiln/adaptors").resolve(ALIAS).resolve("index.json");
   }
@@ -63,7 +52,8 @@ class AdaptorResolutionIndexTest {
     return record(root);
   }
 
-  private static ObjectNode record(Path adaptor) {
+  /** The index of the adaptor installed in {@code adaptor}, recorded in a fresh runtime. */
+  static ObjectNode record(Path adaptor) {
     return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(adaptor.toString()) + ")");
   }
 

@@ -2,10 +2,13 @@ package dev.kiln.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameReader;
 import dev.kiln.runtime.protocol.FrameType;
+import dev.kiln.runtime.protocol.FrameWriter;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,5 +119,56 @@ class RunProcessMainTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.run().workflowError().path("type").asText()).isEqualTo("ExecutionError");
     assertThat(result.run().workflowError().path("message").asText()).startsWith("The run frame's meta is not valid JSON");
+  }
+
+  /** Reads frames up to and including {@code last}; fails at the end of the stream. */
+  private static List<Frame> framesUntil(FrameReader reader, String last) throws Exception {
+    List<Frame> frames = new java.util.ArrayList<>();
+    for (Frame f = reader.read(); ; f = reader.read()) {
+      assertThat(f).as("a %s frame after %s", last, frames).isNotNull();
+      frames.add(f);
+      if (f.type().equals(last)) {
+        return frames;
+      }
+    }
+  }
+
+  @Test
+  void aRecycledProcessEvaluatesAheadTheLazyDependenciesThePreviousRunUsed(@TempDir Path repo) throws Exception {
+    Fixtures.copyRepo(repo);
+    String alias = "@openfn/language-lazydeps_1.0.0";
+    Path root = repo.resolve("node_modules").resolve(alias);
+    Path index = repo.resolve(".kiln/adaptors").resolve(alias).resolve("index.json");
+    Files.createDirectories(index.getParent());
+    Files.writeString(index, AdaptorResolutionIndexTest.record(root).toString());
+    // when the step starts, and when lazy-function was evaluated (at the step's first use, or before)
+    String expression = """
+        import { toolEvaluatedAt } from '@openfn/language-lazydeps';
+        export default [(s) => { const stepStart = Date.now(); return { data: { stepStart, evaluatedAt: toolEvaluatedAt() } }; }];
+        """;
+    ObjectNode meta = (ObjectNode) RunFrames.parse(runMeta(expression, "@openfn/language-lazydeps@1.0.0"));
+    ((ObjectNode) meta.get("options")).put("repoDir", repo.toString());
+    ObjectNode recycled = meta.deepCopy();
+    recycled.putObject("recycle").putArray("preload").add(root.toString());
+    Path stderrFile = Files.createTempFile("kiln-run", ".stderr");
+    Process process = RunProcessHarness.start(128, stderrFile);
+    try (OutputStream stdin = process.getOutputStream()) {
+      FrameReader reader = new FrameReader(process.getInputStream());
+      FrameWriter writer = new FrameWriter(stdin);
+      framesUntil(reader, FrameType.READY);
+      writer.write(Frame.withBody(FrameType.RUN, recycled.toString(), "{}"));
+      JsonNode first = new RunFrames(framesUntil(reader, FrameType.WORKFLOW_COMPLETE)).finalState().path("data");
+      framesUntil(reader, FrameType.READY); // a fresh runtime, language-lazydeps preloaded
+      long readyAt = System.currentTimeMillis(); // the same wall clock as Node's Date.now()
+      writer.write(Frame.withBody(FrameType.RUN, meta.toString(), "{}"));
+      JsonNode second = new RunFrames(framesUntil(reader, FrameType.WORKFLOW_COMPLETE)).finalState().path("data");
+      assertThat(first.path("evaluatedAt").asLong()).as("first run: at its use, stderr %s", Files.readString(stderrFile))
+          .isGreaterThanOrEqualTo(first.path("stepStart").asLong());
+      assertThat(second.path("evaluatedAt").asLong()).as("second run: ahead, before the process was ready")
+          .isLessThanOrEqualTo(readyAt);
+    } finally {
+      process.destroyForcibly();
+      Files.deleteIfExists(stderrFile);
+    }
   }
 }

@@ -6,6 +6,7 @@ const { createConditions } = require('./conditions.js');
 const { createStepRunner } = require('./step.js');
 const { parseRegex, preloadAdaptor, recordAdaptorIndex } = require('./linker.js');
 const { lockDown } = require('./lockdown.js');
+const { evaluatedDependencies, evaluateDependencies } = require('./resolution.js');
 
 /**
  * Stray writes to Node's stdout/stderr must never reach the frame stream: they go to stderr,
@@ -76,6 +77,16 @@ function createHost(bridge) {
         () => bridge.stepDone('{}', null),
         (e) => bridge.stepDone(JSON.stringify({ error: String(e?.message ?? e) }), null),
       );
+    },
+
+    /** The JSON array of the lazy dependencies this runtime evaluated (resolution.js). */
+    evaluatedDependencies() {
+      return JSON.stringify(evaluatedDependencies());
+    },
+
+    /** Evaluates those of the files (a JSON array) that are lazy dependencies of what was preloaded. */
+    evaluateDependencies(filesJson) {
+      evaluateDependencies(JSON.parse(filesJson));
     },
 
     /** Run-wide options (see RunOptions.toHostJson); creates the loggers and the ADA console. */

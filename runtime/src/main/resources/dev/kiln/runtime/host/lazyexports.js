@@ -46,6 +46,13 @@ function isShape(shape) {
     && (shape.esModule === undefined || typeof shape.esModule === 'boolean');
 }
 
+const evaluators = new WeakMap(); // stand-in → the function that evaluates its package
+
+/** Evaluates the package a stand-in stands for now, as its first use would. */
+function evaluate(standIn) {
+  evaluators.get(standIn)?.();
+}
+
 /**
  * A stand-in for exports of `shape` that `load()` (Node's require of the package) evaluates at
  * the first use. Proxy invariants are checked against the proxy's target, so every property
@@ -144,7 +151,8 @@ function lazyExports(shape, load, name) {
       return Reflect.construct(r, args, newTarget === proxy ? r : newTarget);
     },
   });
+  evaluators.set(proxy, exports);
   return proxy;
 }
 
-module.exports = { shapeOf, isShape, lazyExports };
+module.exports = { shapeOf, isShape, lazyExports, evaluate };

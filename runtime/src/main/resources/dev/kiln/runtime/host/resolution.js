@@ -13,7 +13,7 @@
 const Module = require('node:module');
 const fs = require('node:fs');
 const path = require('node:path');
-const { shapeOf, isShape, lazyExports } = require('./lazyexports.js');
+const { shapeOf, isShape, lazyExports, evaluate } = require('./lazyexports.js');
 
 const FORMAT = 3;
 const FORMATS = new Set(['import', 'require']);
@@ -246,6 +246,7 @@ async function record(root, load) {
 const memo = new Map(); // absolute parent folder + '\0' + request → absolute file
 const lazy = new Map(); // absolute parent folder + '\0' + request → {file, shape} (lazyRequires())
 const standIns = new Map(); // absolute file → the stand-in every lazy require of it gets
+const evaluated = new Set(); // absolute files of the stand-ins evaluated so far
 const loaded = new Map(); // index file → its parsed index, or null when unusable
 let installed = false;
 let lazyInstalled = false;
@@ -282,7 +283,12 @@ function installLazyRequire() {
         if (standIn) return standIn;
         if (!Module._cache[entry.file] && hasStandardPaths(this, dir) && fs.existsSync(entry.file)) {
           const parent = this;
-          const created = lazyExports(entry.shape, () => original.call(parent, request), request);
+          const load = () => {
+            const exports = original.call(parent, request);
+            evaluated.add(entry.file);
+            return exports;
+          };
+          const created = lazyExports(entry.shape, load, request);
           standIns.set(entry.file, created);
           return created;
         }
@@ -364,4 +370,25 @@ function useIndex(root, report) {
   return index;
 }
 
-module.exports = { record, useIndex };
+/** The files of the lazy dependencies this runtime has evaluated (the run used them). */
+const evaluatedDependencies = () => [...evaluated];
+
+/**
+ * Evaluates now those of `files` that are lazy dependencies still waiting for their first use:
+ * a run process serving another run evaluates what the previous one used before the run
+ * arrives (language-http's undici, say) instead of in its first step. Other files are ignored;
+ * a package whose evaluation throws is left to its first use, which reports it.
+ */
+function evaluateDependencies(files) {
+  for (const file of files) {
+    const standIn = standIns.get(file);
+    if (!standIn || evaluated.has(file)) continue;
+    try {
+      evaluate(standIn);
+    } catch {
+      // its first use reports it
+    }
+  }
+}
+
+module.exports = { record, useIndex, evaluatedDependencies, evaluateDependencies };
