@@ -2,7 +2,6 @@ package dev.kiln.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.caoccao.javet.exceptions.JavetException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,29 +36,18 @@ class AdaptorResolutionIndexTest {
     indexFile = repo.resolve(".kiln/adaptors").resolve(ALIAS).resolve("index.json");
   }
 
-  /** Evaluates {@code expression} in a fresh Node runtime with the host files; returns its JSON. */
-  private static JsonNode inFreshRuntime(String expression) {
-    try (HostScripts js = new HostScripts()) {
-      String result = js.eval(expression);
-      assertThat(result).doesNotStartWith("THROWN");
-      return JSON.readTree(result);
-    } catch (JavetException | IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private ObjectNode record() {
     return record(root);
   }
 
   /** The index of the adaptor installed in {@code adaptor}, recorded in a fresh runtime. */
   static ObjectNode record(Path adaptor) {
-    return (ObjectNode) inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(adaptor.toString()) + ")");
+    return (ObjectNode) HostScripts.inFreshRuntime("hostRequire('linker.js').recordAdaptorIndex(" + JSON.valueToTree(adaptor.toString()) + ")");
   }
 
   /** The adaptor as a job sees it (export names → values, functions called), and the linker's log. */
   private JsonNode load() {
-    return inFreshRuntime("""
+    return HostScripts.inFreshRuntime("""
         (async () => {
           const logs = [];
           const log = { debug: (m) => logs.push(m), info: () => {}, warn: (m) => logs.push('WARN ' + m) };
@@ -169,7 +157,7 @@ class AdaptorResolutionIndexTest {
   @Test
   void aPreloadUsesTheIndex() {
     writeIndex(record());
-    JsonNode result = inFreshRuntime("""
+    JsonNode result = HostScripts.inFreshRuntime("""
         (async () => {
           const Module = require('node:module');
           const { preloadAdaptor } = hostRequire('linker.js');
@@ -203,7 +191,7 @@ class AdaptorResolutionIndexTest {
 
   /** Imports the lazydeps adaptor, then calls its exports; which fixture packages were evaluated when. */
   private JsonNode loadLazyDeps() {
-    return inFreshRuntime("""
+    return HostScripts.inFreshRuntime("""
         (async () => {
           const Module = require('node:module');
           const evaluated = () => Object.keys(Module._cache).map((f) => /node_modules\\/([^/@][^/]*)\\/index\\.js$/.exec(f)?.[1])
@@ -234,7 +222,7 @@ class AdaptorResolutionIndexTest {
 
   /** The namespace a job gets of the cjsnames adaptor: each name, its type and value, after calling bump(). */
   private JsonNode cjsNamesAsAJobSeesThem() {
-    return inFreshRuntime("""
+    return HostScripts.inFreshRuntime("""
         (async () => {
           const link = hostRequire('linker.js').createLinker({ repo: %s, whitelist: [] });
           const module = await link('@openfn/language-cjsnames', require('node:vm').createContext());

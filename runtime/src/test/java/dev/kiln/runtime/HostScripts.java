@@ -6,6 +6,9 @@ import com.caoccao.javet.interop.NodeRuntime;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +17,7 @@ import java.util.List;
  * {@code hostRequire('state.js')} is available to the evaluated snippets; log records are collected.
  */
 final class HostScripts implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final NodeRuntime runtime;
   private final NodeHost.Bridge bridge;
   final List<String> logs = new ArrayList<>();
@@ -29,6 +33,22 @@ final class HostScripts implements AutoCloseable {
         runtime.getGlobalObject().set("hostRequire", load);
         runtime.getGlobalObject().set("bridge", bridgeObject);
       }
+    }
+  }
+
+  /**
+   * Evaluates {@code expression} in a fresh Node runtime with the host files; returns its JSON
+   * value (an assertion error when it throws).
+   */
+  static JsonNode inFreshRuntime(String expression) {
+    try (HostScripts js = new HostScripts()) {
+      String result = js.eval(expression);
+      if (result.startsWith("THROWN")) {
+        throw new AssertionError(result + " evaluating " + expression);
+      }
+      return JSON.readTree(result);
+    } catch (JavetException | IOException e) {
+      throw new AssertionError(e);
     }
   }
 
