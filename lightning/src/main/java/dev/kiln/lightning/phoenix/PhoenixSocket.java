@@ -415,16 +415,8 @@ public final class PhoenixSocket implements AutoCloseable {
   /** Receives one connection's messages and hands them to the loop, one at a time. */
   private final class Listener implements WebSocket.Listener {
     private final int gen;
-    private final StringBuilder text = new StringBuilder();
-    /** The file a large text message is going to, or null. */
-    private Path textFile;
-    private java.io.Writer textOut;
-    private long textSize;
-    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-    /** The file a large binary reply's body is going to (its header stays in {@code binary}), or null. */
-    private Path spillFile;
-    private OutputStream spill;
-    private long binarySize;
+    private final IncomingText text = new IncomingText();
+    private final IncomingBinary binary = new IncomingBinary();
 
     Listener(int gen) {
       this.gen = gen;
@@ -440,180 +432,190 @@ public final class PhoenixSocket implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      textSize += data.length();
-      try {
-        if (textSize > options.maxFrameBytes()) {
-          discardText();
-          onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
-          return null;
-        }
-        appendText(data);
-      } catch (IOException e) {
-        discardText();
-        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
-        return null;
-      }
-      if (!last) {
-        webSocket.request(1);
-        return null;
-      }
-      String message = textFile == null ? text.toString() : null;
-      Path file = textFile;
-      try {
-        finishTextSpill();
-      } catch (IOException e) {
-        discardText();
-        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
-        return null;
-      }
-      text.setLength(0);
-      textSize = 0;
-      onLoop(() -> {
-        Frame frame = null;
-        try {
-          frame = message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(file, options.spillDir());
-        } catch (FrameException e) {
-          LOG.log(System.Logger.Level.WARNING, "ignored a malformed frame: {0}", e.getMessage());
-        } catch (IOException e) {
-          LOG.log(System.Logger.Level.WARNING, "ignored a large frame that could not be read back: {0}", e.toString());
-        } finally {
-          deleteQuietly(file); // before the reply is handed on: its body, if any, is a file of its own
-        }
-        if (frame != null) {
-          received(gen, frame);
-        }
-        webSocket.request(1);
-      });
-      return null;
-    }
-
-    /** Keeps the message in memory up to the spill threshold; then it goes to a file, and so does the rest. */
-    private void appendText(CharSequence data) throws IOException {
-      if (textOut != null) {
-        textOut.append(data);
-        return;
-      }
-      text.append(data);
-      if (options.spillDir() != null && text.length() > SocketOptions.SPILL_THRESHOLD_BYTES) {
-        Files.createDirectories(options.spillDir());
-        textFile = Files.createTempFile(options.spillDir(), "message-", ".json");
-        textOut = Files.newBufferedWriter(textFile, java.nio.charset.StandardCharsets.UTF_8);
-        textOut.append(text);
-        text.setLength(0);
-      }
-    }
-
-    private void finishTextSpill() throws IOException {
-      if (textOut != null) {
-        java.io.Writer out = textOut;
-        textOut = null;
-        textFile = null;
-        out.close();
-      }
-    }
-
-    private void discardText() {
-      Path file = textFile;
-      text.setLength(0);
-      textSize = 0;
-      try {
-        finishTextSpill();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
-      }
-      deleteQuietly(file);
+      return receive(webSocket, text, data, data.length(), last);
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      binarySize += data.remaining();
+      return receive(webSocket, binary, data, data.remaining(), last);
+    }
+
+    /**
+     * One part of a text or binary message: past {@code maxFrameBytes} or when its file cannot be
+     * written the connection is lost; at the last part the message goes to the loop, which decodes
+     * and delivers it before it asks for the next one.
+     */
+    private <P> CompletionStage<?> receive(WebSocket webSocket, Incoming<P> message, P part, long length, boolean last) {
+      message.size += length;
       try {
-        if (binarySize > options.maxFrameBytes()) {
-          discardBinary();
+        if (message.size > options.maxFrameBytes()) {
+          message.discard();
           onLoop(() -> connectionLost(gen, "a message exceeded " + options.maxFrameBytes() + " bytes"));
           return null;
         }
-        append(data);
-      } catch (IOException e) {
-        discardBinary();
-        onLoop(() -> connectionLost(gen, "cannot write a large reply to " + options.spillDir() + ": " + e));
-        return null;
-      }
-      if (!last) {
-        webSocket.request(1);
-        return null;
-      }
-      byte[] message = binary.toByteArray();
-      Path bodyFile = spillFile;
-      try {
-        finishSpill();
-      } catch (IOException e) {
-        discardBinary();
-        onLoop(() -> connectionLost(gen, "cannot write a large reply to " + options.spillDir() + ": " + e));
-        return null;
-      }
-      binary.reset();
-      binarySize = 0;
-      onLoop(() -> {
-        try {
-          Frame frame = FrameCodec.decodeBinary(ByteBuffer.wrap(message));
-          received(gen, bodyFile == null ? frame : new Frame(frame.joinRef(), frame.ref(), frame.topic(),
-              frame.event(), frame.payload(), null, bodyFile));
-        } catch (FrameException e) {
-          LOG.log(System.Logger.Level.WARNING, "ignored a malformed binary frame: {0}", e.getMessage());
+        message.append(part);
+        if (!last) {
+          webSocket.request(1);
+          return null;
         }
-        webSocket.request(1);
-      });
+        Runnable deliver = message.complete();
+        onLoop(() -> {
+          deliver.run();
+          webSocket.request(1);
+        });
+      } catch (IOException e) {
+        message.discard();
+        onLoop(() -> connectionLost(gen, "cannot write a large message to " + options.spillDir() + ": " + e));
+      }
       return null;
     }
 
     /**
-     * Keeps the message in memory until it passes the spill threshold; then a reply's body (all
-     * after its header) goes to a new file in the spill folder, and so does the rest.
+     * A message arriving in parts: kept in memory until it passes the spill threshold, then (all or
+     * its body) written to a new file in the spill folder as the rest arrives.
      */
-    private void append(ByteBuffer data) throws IOException {
-      byte[] chunk = new byte[data.remaining()];
-      data.get(chunk);
-      if (spill != null) {
-        spill.write(chunk);
-        return;
+    private abstract static class Incoming<P> {
+      long size;
+      /** The file the message (or its body) is going to, or null. */
+      Path file;
+      java.io.Closeable out;
+
+      abstract void append(P part) throws IOException;
+
+      /** Ends the message (its file closed) and resets for the next; returns its decoding and delivery. */
+      abstract Runnable complete() throws IOException;
+
+      /** Closes the file, if any; returns it. */
+      Path closeFile() throws IOException {
+        Path written = file;
+        if (out != null) {
+          java.io.Closeable closing = out;
+          out = null;
+          file = null;
+          closing.close();
+        }
+        size = 0;
+        return written;
       }
-      binary.writeBytes(chunk);
-      if (options.spillDir() == null || binary.size() <= SocketOptions.SPILL_THRESHOLD_BYTES) {
-        return;
+
+      void discard() {
+        Path written = file;
+        try {
+          closeFile();
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", written, e);
+        }
+        deleteQuietly(written);
       }
-      byte[] prefix = binary.toByteArray();
-      int header = FrameCodec.replyHeaderLength(prefix, prefix.length);
-      if (header < 0) {
-        return; // not a reply: pushes and broadcasts stay in memory
-      }
-      Files.createDirectories(options.spillDir());
-      spillFile = Files.createTempFile(options.spillDir(), "reply-", ".body");
-      spill = Files.newOutputStream(spillFile);
-      spill.write(prefix, header, prefix.length - header);
-      binary.reset();
-      binary.write(prefix, 0, header);
     }
 
-    private void finishSpill() throws IOException {
-      if (spill != null) {
-        OutputStream out = spill;
-        spill = null;
-        spillFile = null;
-        out.close();
+    /** A text message: all of it goes to a file past the threshold. */
+    private final class IncomingText extends Incoming<CharSequence> {
+      private final StringBuilder text = new StringBuilder();
+      private java.io.Writer writer;
+
+      @Override
+      void append(CharSequence data) throws IOException {
+        if (writer != null) {
+          writer.append(data);
+          return;
+        }
+        text.append(data);
+        if (options.spillDir() != null && text.length() > SocketOptions.SPILL_THRESHOLD_BYTES) {
+          Files.createDirectories(options.spillDir());
+          file = Files.createTempFile(options.spillDir(), "message-", ".json");
+          writer = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8);
+          out = writer;
+          writer.append(text);
+          text.setLength(0);
+        }
+      }
+
+      @Override
+      Runnable complete() throws IOException {
+        String message = file == null ? text.toString() : null;
+        writer = null;
+        Path written = closeFile();
+        text.setLength(0);
+        return () -> {
+          Frame frame = null;
+          try {
+            frame = message != null ? FrameCodec.decodeText(message) : SpilledTextFrame.decode(written, options.spillDir());
+          } catch (FrameException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a malformed frame: {0}", e.getMessage());
+          } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a large frame that could not be read back: {0}", e.toString());
+          } finally {
+            deleteQuietly(written); // before the reply is handed on: its body, if any, is a file of its own
+          }
+          if (frame != null) {
+            received(gen, frame);
+          }
+        };
+      }
+
+      @Override
+      void discard() {
+        writer = null;
+        text.setLength(0);
+        super.discard();
       }
     }
 
-    private void discardBinary() {
-      Path file = spillFile;
-      binary.reset();
-      binarySize = 0;
-      try {
-        finishSpill();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "could not close {0}: {1}", file, e);
+    /** A binary message: past the threshold a reply's body (all after its header) goes to a file. */
+    private final class IncomingBinary extends Incoming<ByteBuffer> {
+      private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      private OutputStream stream;
+
+      @Override
+      void append(ByteBuffer data) throws IOException {
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        if (stream != null) {
+          stream.write(chunk);
+          return;
+        }
+        bytes.writeBytes(chunk);
+        if (options.spillDir() == null || bytes.size() <= SocketOptions.SPILL_THRESHOLD_BYTES) {
+          return;
+        }
+        byte[] prefix = bytes.toByteArray();
+        int header = FrameCodec.replyHeaderLength(prefix, prefix.length);
+        if (header < 0) {
+          return; // not a reply: pushes and broadcasts stay in memory
+        }
+        Files.createDirectories(options.spillDir());
+        file = Files.createTempFile(options.spillDir(), "reply-", ".body");
+        stream = Files.newOutputStream(file);
+        out = stream;
+        stream.write(prefix, header, prefix.length - header);
+        bytes.reset();
+        bytes.write(prefix, 0, header);
       }
-      deleteQuietly(file);
+
+      @Override
+      Runnable complete() throws IOException {
+        byte[] message = bytes.toByteArray();
+        stream = null;
+        Path bodyFile = closeFile();
+        bytes.reset();
+        return () -> {
+          try {
+            Frame frame = FrameCodec.decodeBinary(ByteBuffer.wrap(message));
+            received(gen, bodyFile == null ? frame : new Frame(frame.joinRef(), frame.ref(), frame.topic(),
+                frame.event(), frame.payload(), null, bodyFile));
+          } catch (FrameException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a malformed binary frame: {0}", e.getMessage());
+          }
+        };
+      }
+
+      @Override
+      void discard() {
+        stream = null;
+        bytes.reset();
+        super.discard();
+      }
     }
 
     @Override

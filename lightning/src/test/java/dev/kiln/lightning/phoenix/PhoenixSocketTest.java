@@ -182,6 +182,32 @@ class PhoenixSocketTest {
     }
   }
 
+  /** Text or binary, a message over the limit ends the connection, even half written to a file. */
+  @Test
+  void aMessageOverTheLimitDropsTheConnectionAndLeavesNoFile() throws Exception {
+    Path spill = dir.resolve("incoming");
+    connect(fast().withSpillDir(spill).withLimits(100, 600_000, 64 << 20));
+    assertThat(nextConnectionEvent()).isEqualTo("connected");
+    for (boolean binary : new boolean[] {true, false}) {
+      String topic = binary ? "run:binary" : "run:text";
+      PhoenixChannel run = socket.channel(topic, Map.of("token", "jwt"));
+      joinOk(run);
+      run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
+      PhoenixPeer.Received request = peer.nextEvent(topic, "fetch:dataclip");
+      if (binary) {
+        PhoenixPeer.binaryReply(request, new byte[1 << 20]);
+      } else {
+        PhoenixPeer.reply(request, "ok", "x".repeat(1 << 20));
+      }
+      assertThat(nextConnectionEvent()).as(binary ? "binary" : "text")
+          .isEqualTo("disconnected: a message exceeded 600000 bytes");
+      assertThat(nextConnectionEvent()).isEqualTo("connected");
+      try (var left = Files.list(spill)) {
+        assertThat(left).as("the part written to a file is deleted").isEmpty();
+      }
+    }
+  }
+
   /**
    * lightning-mock's dataclip replies are text: its UTF-8 bytes as numbers, or JSON in a string. A
    * large one goes to a file as it arrives, its dataclip to another; other large replies are trees.

@@ -65,7 +65,6 @@ function lazyExports(shape, load, name) {
   const keys = new Set(shape.keys);
   const hidden = new Set(shape.hidden);
   let real;
-  let proxy;
   const exports = () => {
     if (real === undefined) {
       const value = load();
@@ -86,7 +85,7 @@ function lazyExports(shape, load, name) {
     Reflect.preventExtensions(target);
   };
   const recorded = (key) => real === undefined && typeof key === 'string' && keys.has(key);
-  proxy = new Proxy(target, {
+  const proxy = new Proxy(target, {
     get(t, key, receiver) {
       // Babel's and TypeScript's interop ask this at the require: answered from the record, or
       // (not an own key) from the prototype, as the real exports would
