@@ -30,6 +30,11 @@ const suite = {
     fs.writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ format: 1, resolutions: {} }));
     return true;
   },
+  "list the compile cache (other workflows' compiled code)": async (ctx) => fs.readdirSync(ctx.compileCache),
+  "plant a compiled step in the compile cache (code for other runs)": async (ctx) => {
+    fs.writeFileSync(path.join(ctx.compileCache, `step-${'0'.repeat(64)}`), 'kiln-cache 1\n');
+    return true;
+  },
   'symlink in the run folder to / and read through it': async () => {
     fs.symlinkSync('/etc', path.join(process.cwd(), 'etc-link'));
     return fs.readFileSync(path.join(process.cwd(), 'etc-link', 'hostname'), 'utf8');

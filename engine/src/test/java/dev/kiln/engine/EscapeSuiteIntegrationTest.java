@@ -65,6 +65,7 @@ class EscapeSuiteIntegrationTest {
   private static Path workerData;
   private static Path postinstallMarker;
   private static ServerSocketChannel daemon;
+  private static RunProcessSandbox sandbox;
   private static RunSupervisor supervisor;
   private static final Map<String, String> results = new LinkedHashMap<>();
 
@@ -108,8 +109,10 @@ class EscapeSuiteIntegrationTest {
         Map.of("index.js", adaptor, "attempts.js", resource("adaptor-attempts.js")),
         Map.of("postinstall", "touch " + postinstallMarker, "install", "touch " + postinstallMarker));
     AdaptorInstaller offline = new AdaptorInstaller(repo, RegistryConfig.of(URI.create("http://127.0.0.1:9/")));
+    sandbox = RunProcessSandbox.lockedDown(repo, null);
+    assertThat(sandbox.compileCacheDir()).as("the compile cache the attempts go for").isNotNull();
     supervisor = new RunSupervisor(repo, new PlanAutoinstaller(spec -> offline.install(spec).version()),
-        RunProcessLauncher.ofCurrentJvm().lockedDown(RunProcessSandbox.lockedDown(repo, null)), false);
+        RunProcessLauncher.ofCurrentJvm().lockedDown(sandbox), false);
   }
 
   @AfterAll
@@ -241,6 +244,7 @@ class EscapeSuiteIntegrationTest {
     data.put("repo", repo.toString());
     data.put("daemonSocket", root.resolve("daemon.sock").toString());
     data.put("nativeLibrary", nativeLibrary().toString());
+    data.put("compileCache", String.valueOf(sandbox.compileCacheDir()));
     more.forEach(data::put);
     ObjectNode state = RunSupervisor.JSON.createObjectNode();
     state.set("data", data);
