@@ -150,6 +150,10 @@ class AdaptorResolutionIndexTest {
     assertThat(afterReplace.path("logs").toString()).contains("the package babel-getters was replaced or removed since");
     Files.writeString(indexFile, "{\"format\": 1, \"alias\": ");
     assertThat(load().path("logs").toString()).contains("WARN Ignoring the adaptor index");
+    // made by an older Kiln: loaded as without, quietly (the engine rebuilds it)
+    writeIndex(good.deepCopy().put("format", 1));
+    assertThat(load().path("logs").toString()).doesNotContain("Ignoring").doesNotContain("resolution index")
+        .contains("instead of");
     Files.delete(indexFile);
     assertThat(load().path("logs").toString()).doesNotContain("Ignoring").doesNotContain("resolution index");
   }

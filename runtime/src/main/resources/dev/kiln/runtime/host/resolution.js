@@ -352,7 +352,9 @@ function useIndex(root, report) {
     index = JSON.parse(text);
     check(index, location, packageStamp(root));
   } catch (e) {
-    if (e?.code !== 'ENOENT') report?.(`Ignoring the adaptor index ${location.file}: ${e?.message ?? e}`);
+    // an index of an older format was made by an older Kiln, and the engine rebuilds it: not worth a warning
+    const oldFormat = Number.isInteger(index?.format) && index.format < FORMAT;
+    if (e?.code !== 'ENOENT' && !oldFormat) report?.(`Ignoring the adaptor index ${location.file}: ${e?.message ?? e}`);
     index = null;
   }
   loaded.set(location.file, index);
