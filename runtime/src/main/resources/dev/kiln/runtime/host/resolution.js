@@ -1,7 +1,10 @@
 // The adaptor resolution index: for one installed adaptor version (<repo>/node_modules/<alias>),
 // which build to import and every CommonJS resolution its module graph made, so that a fresh
 // runtime can skip Node's resolver (about half the CPU of loading language-common: 1890
-// Module._resolveFilename calls, each probing files and package.json exports).
+// Module._resolveFilename calls, each probing files and package.json exports); the names of the
+// CommonJS build's namespace (linker.js requires it instead of importing it); and which requires
+// of one package by another may be answered by a stand-in until first used, with the shape of
+// the exports it stands for (lazy dependencies: lazyexports.js).
 //
 // The index is written only by the engine (<repo>/.kiln/adaptors/<alias>/index.json), from what
 // a one-off indexing process recorded (record()); run processes cannot write the repo. Replaying
