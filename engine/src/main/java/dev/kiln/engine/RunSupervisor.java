@@ -210,7 +210,8 @@ public final class RunSupervisor implements AutoCloseable {
     } else {
       runMeta.remove("recycle");
     }
-    Frame runFrame = Frame.withBody(FrameType.RUN, runMeta.toString(), request.input());
+    // the meta (with the plan: a job can be many MB) is written straight from the tree, never held as text
+    Frame runFrame = Frame.withBody(FrameType.RUN, "{}", request.input());
     RunTracker tracker = new RunTracker(process);
     ScheduledFuture<?> readyCheck = launched.startedAhead()
         ? scheduler.schedule(() -> stopIfNotReady(process, tracker), readyDeadlineMs, TimeUnit.MILLISECONDS)
@@ -233,7 +234,7 @@ public final class RunSupervisor implements AutoCloseable {
             tracker.phase(RunPhase.COMPILE);
             // on its own thread: a big plan must not stop the frames the process sends meanwhile
             Thread.ofVirtual().name("kiln-run-send-" + process.pid())
-                .start(() -> sendRun(launched.input(), runFrame));
+                .start(() -> sendRun(launched.input(), runMeta, runFrame));
           } else {
             frames.accept(frame);
           }
@@ -291,9 +292,9 @@ public final class RunSupervisor implements AutoCloseable {
   }
 
   /** Writes the run frame; a process that died meanwhile is classified from its exit. */
-  private static void sendRun(FrameWriter toChild, Frame runFrame) {
+  private static void sendRun(FrameWriter toChild, ObjectNode runMeta, Frame runFrame) {
     try {
-      toChild.write(runFrame);
+      toChild.write(runMeta, runFrame);
     } catch (IOException e) {
       // the process is gone: the read loop sees the end of its stdout next
     }

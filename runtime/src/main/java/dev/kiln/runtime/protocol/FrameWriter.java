@@ -1,5 +1,7 @@
 package dev.kiln.runtime.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
  * Thread-safe: each frame is written and flushed atomically.
  */
 public final class FrameWriter implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final OutputStream out;
 
   public FrameWriter(OutputStream out) {
@@ -19,10 +22,35 @@ public final class FrameWriter implements AutoCloseable {
 
   public synchronized void write(Frame frame) throws IOException {
     byte[] meta = frame.metaJson().getBytes(StandardCharsets.UTF_8);
-    int bodyLength = frame.bodyFile() == null ? frame.body().length : frame.bodyLength();
-    String header = frame.type() + " " + meta.length + " " + bodyLength + "\n";
-    out.write(header.getBytes(StandardCharsets.US_ASCII));
+    writeHeader(frame.type(), meta.length, frame);
     out.write(meta);
+    writeBody(frame);
+  }
+
+  /**
+   * Writes a frame whose meta is {@code meta} as JSON, serialised straight into the stream (once to
+   * count its bytes, once to write them) instead of held as text: a run frame's plan can be a job
+   * of many MB. {@code bodyOf} gives the body: its meta text is ignored.
+   */
+  public synchronized void write(JsonNode meta, Frame bodyOf) throws IOException {
+    CountingStream counter = new CountingStream();
+    JSON.writeValue(counter, meta);
+    writeHeader(bodyOf.type(), counter.count, bodyOf);
+    CountingStream written = new CountingStream(out);
+    JSON.writeValue(written, meta);
+    if (written.count != counter.count) {
+      throw new IOException("the meta changed while it was written (" + counter.count + " then " + written.count
+          + " bytes): the frame is broken");
+    }
+    writeBody(bodyOf);
+  }
+
+  private void writeHeader(String type, long metaLength, Frame frame) throws IOException {
+    int bodyLength = frame.bodyFile() == null ? frame.body().length : frame.bodyLength();
+    out.write((type + " " + metaLength + " " + bodyLength + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void writeBody(Frame frame) throws IOException {
     if (frame.bodyFile() == null) {
       out.write(frame.body());
     } else {
@@ -33,6 +61,40 @@ public final class FrameWriter implements AutoCloseable {
       }
     }
     out.flush();
+  }
+
+  /** Counts the bytes written through it, to {@code target} or nowhere; never closes the target. */
+  private static final class CountingStream extends OutputStream {
+    private final OutputStream target;
+    long count;
+
+    CountingStream() {
+      this(OutputStream.nullOutputStream());
+    }
+
+    CountingStream(OutputStream target) {
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      target.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      target.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      target.flush();
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override

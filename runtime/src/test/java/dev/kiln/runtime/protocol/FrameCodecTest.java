@@ -3,6 +3,8 @@ package dev.kiln.runtime.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +33,19 @@ class FrameCodecTest {
     byte[] wire = encode(Frame.withBody("step-complete", "{\"step\":\"é\"}", "{\"data\":1}"));
     assertThat(new String(wire, StandardCharsets.UTF_8))
         .isEqualTo("step-complete 13 10\n{\"step\":\"é\"}{\"data\":1}");
+  }
+
+  @Test
+  void aMetaTreeIsWrittenAsItsJsonWithItsUtf8Length() throws IOException {
+    ObjectNode meta = new ObjectMapper().createObjectNode();
+    meta.putObject("plan").put("expression", "fn(s => ({ ...s, x: 'é😀' }))\n".repeat(50_000)).put("n", 1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new FrameWriter(bytes).write(meta, Frame.withBody("run", "{\"ignored\":1}", "{\"data\":{}}"));
+    Frame read = new FrameReader(new ByteArrayInputStream(bytes.toByteArray())).read();
+    assertThat(read.type()).isEqualTo("run");
+    // the same JSON (characters outside the BMP come as \\u escapes from Jackson's UTF-8 writer)
+    assertThat(new ObjectMapper().readTree(read.metaJson())).isEqualTo(meta);
+    assertThat(read.bodyText()).isEqualTo("{\"data\":{}}");
   }
 
   @Test
