@@ -143,12 +143,18 @@ class PhoenixSocketTest {
     assertThat(reply.responseText()).isEqualTo(dataclip);
   }
 
-  @Test
-  void largeBinaryRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
-    Path spill = dir.resolve("incoming");
+  /** Connects with large replies going to {@code spill} and joins {@code run:r1}. */
+  private PhoenixChannel joinedRunChannel(Path spill) throws Exception {
     connect(fast().withSpillDir(spill));
     PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
     joinOk(run);
+    return run;
+  }
+
+  @Test
+  void largeBinaryRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
+    Path spill = dir.resolve("incoming");
+    PhoenixChannel run = joinedRunChannel(spill);
     byte[] dataclip = ("{\"data\":{\"big\":\"" + "é😀".repeat(300_000) + "\"}}").getBytes(StandardCharsets.UTF_8);
     CompletableFuture<Reply> fetched = run.push("fetch:dataclip", Map.of("id", "d1"), LONG);
     PhoenixPeer.binaryReply(peer.nextEvent("run:r1", "fetch:dataclip"), dataclip);
@@ -166,9 +172,7 @@ class PhoenixSocketTest {
   @Test
   void aLargeReplyNobodyWaitsForAnyMoreLeavesNoFile() throws Exception {
     Path spill = dir.resolve("incoming");
-    connect(fast().withSpillDir(spill));
-    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
-    joinOk(run);
+    PhoenixChannel run = joinedRunChannel(spill);
     CompletableFuture<Reply> fetched = run.push("fetch:dataclip", Map.of("id", "d1"), Duration.ofMillis(200));
     PhoenixPeer.Received request = peer.nextEvent("run:r1", "fetch:dataclip");
     assertThat(await(fetched).status()).isEqualTo(Reply.Status.TIMEOUT);
@@ -215,9 +219,7 @@ class PhoenixSocketTest {
   @Test
   void largeTextRepliesAreWrittenToAFileAsTheyArrive() throws Exception {
     Path spill = dir.resolve("incoming");
-    connect(fast().withSpillDir(spill));
-    PhoenixChannel run = socket.channel("run:r1", Map.of("token", "jwt"));
-    joinOk(run);
+    PhoenixChannel run = joinedRunChannel(spill);
     String dataclip = "{\"data\":{\"big\":\"" + "é😀\\n".repeat(100_000) + "\"}}";
     List<Integer> bytes = new java.util.ArrayList<>();
     for (byte b : dataclip.getBytes(StandardCharsets.UTF_8)) {
