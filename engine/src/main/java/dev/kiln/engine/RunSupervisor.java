@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.install.AdaptorInstaller;
 import dev.kiln.engine.install.RegistryConfig;
 import dev.kiln.runtime.SecretScrubber;
+import dev.kiln.runtime.protocol.Body;
 import dev.kiln.runtime.protocol.Frame;
 import dev.kiln.runtime.protocol.FrameType;
 import dev.kiln.runtime.protocol.FrameWriter;
@@ -210,8 +211,6 @@ public final class RunSupervisor implements AutoCloseable {
     } else {
       runMeta.remove("recycle");
     }
-    // the meta (with the plan: a job can be many MB) is written straight from the tree, never held as text
-    Frame runFrame = Frame.withBody(FrameType.RUN, "{}", request.input());
     RunTracker tracker = new RunTracker(process);
     ScheduledFuture<?> readyCheck = launched.startedAhead()
         ? scheduler.schedule(() -> stopIfNotReady(process, tracker), readyDeadlineMs, TimeUnit.MILLISECONDS)
@@ -234,7 +233,7 @@ public final class RunSupervisor implements AutoCloseable {
             tracker.phase(RunPhase.COMPILE);
             // on its own thread: a big plan must not stop the frames the process sends meanwhile
             Thread.ofVirtual().name("kiln-run-send-" + process.pid())
-                .start(() -> sendRun(launched.input(), runMeta, runFrame));
+                .start(() -> sendRun(launched.input(), runMeta, request.input()));
           } else {
             frames.accept(frame);
           }
@@ -292,9 +291,10 @@ public final class RunSupervisor implements AutoCloseable {
   }
 
   /** Writes the run frame; a process that died meanwhile is classified from its exit. */
-  private static void sendRun(FrameWriter toChild, ObjectNode runMeta, Frame runFrame) {
+  private static void sendRun(FrameWriter toChild, ObjectNode runMeta, Body input) {
     try {
-      toChild.write(runMeta, runFrame);
+      // the meta (with the plan: a job can be many MB) is written from the tree, never held as text
+      toChild.write(FrameType.RUN, runMeta, input);
     } catch (IOException e) {
       // the process is gone: the read loop sees the end of its stdout next
     }

@@ -34,13 +34,7 @@ public record Frame(
 
   /** Deletes the body file of a frame nobody takes (a stray or late reply), if it has one. */
   void discardBody() {
-    if (bodyFile != null) {
-      try {
-        java.nio.file.Files.deleteIfExists(bodyFile);
-      } catch (java.io.IOException e) {
-        // the worker empties its spill folder at start
-      }
-    }
+    PhoenixSocket.deleteQuietly(bodyFile);
   }
 
   public boolean isBinary() {

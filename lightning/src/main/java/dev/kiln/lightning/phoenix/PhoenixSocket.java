@@ -388,7 +388,7 @@ public final class PhoenixSocket implements AutoCloseable {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     if (file != null) {
       try {
         Files.deleteIfExists(file);

@@ -30,12 +30,13 @@ public final class FrameWriter implements AutoCloseable {
   /**
    * Writes a frame whose meta is {@code meta} as JSON, serialised straight into the stream (once to
    * count its bytes, once to write them) instead of held as text: a run frame's plan can be a job
-   * of many MB. {@code bodyOf} gives the body: its meta text is ignored.
+   * of many MB.
    */
-  public synchronized void write(JsonNode meta, Frame bodyOf) throws IOException {
+  public synchronized void write(String type, JsonNode meta, Body body) throws IOException {
+    Frame bodyOf = Frame.withBody(type, "{}", body);
     CountingStream counter = new CountingStream();
     JSON.writeValue(counter, meta);
-    writeHeader(bodyOf.type(), counter.count, bodyOf);
+    writeHeader(type, counter.count, bodyOf);
     CountingStream written = new CountingStream(out);
     JSON.writeValue(written, meta);
     if (written.count != counter.count) {

@@ -113,12 +113,10 @@ function isCjsOnlyResolutionError(e) {
 
 /**
  * Imports an adaptor entry; resolves to `{namespace, build}` where build is the one loaded
- * ('import': the ES build, 'require': the CommonJS one). `build: 'require'` (from the adaptor's
- * index: its ES build is known not to link) goes straight to the CommonJS build.
+ * ('import': the ES build, 'require': the CommonJS one, when the ES build does not link).
  */
-async function importEntry(entry, log, build) {
+async function importEntry(entry, log) {
   const load = (file) => import(pathToFileURL(file).href);
-  if (build === 'require' && entry.requirePath) return { namespace: await load(entry.requirePath), build };
   try {
     return { namespace: await load(entry.path), build: 'import' };
   } catch (e) {
@@ -169,7 +167,7 @@ async function importAdaptor(root, entry, log) {
   const index = useIndex(root, (why) => log?.warn?.(why));
   if (index) log?.debug?.(`Loading ${index.alias} with its resolution index (${index.entry} build)`);
   if (index?.entry === 'require' && entry.requirePath) return requireAsNamespace(entry.requirePath, index.exportNames);
-  return (await importEntry(entry, log, index?.entry)).namespace;
+  return (await importEntry(entry, log)).namespace;
 }
 
 /** Exports of a namespace as seen by the job, with the reference's CJS interop. */

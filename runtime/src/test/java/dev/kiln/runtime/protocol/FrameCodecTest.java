@@ -40,7 +40,7 @@ class FrameCodecTest {
     ObjectNode meta = new ObjectMapper().createObjectNode();
     meta.putObject("plan").put("expression", "fn(s => ({ ...s, x: 'é😀' }))\n".repeat(50_000)).put("n", 1);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new FrameWriter(bytes).write(meta, Frame.withBody("run", "{\"ignored\":1}", "{\"data\":{}}"));
+    new FrameWriter(bytes).write("run", meta, Body.ofText("{\"data\":{}}"));
     Frame read = new FrameReader(new ByteArrayInputStream(bytes.toByteArray())).read();
     assertThat(read.type()).isEqualTo("run");
     // the same JSON (characters outside the BMP come as \\u escapes from Jackson's UTF-8 writer)
